@@ -162,6 +162,52 @@ def test_every_command_that_writes_has_force_and_claims_its_outputs():
     )
 
 
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        ["forecast", "export", "--model", "model", "--out", "m.onnx/"],
+        ["translate", "text", "hello", "--output", "m.txt/"],
+        ["translate", "check-corpus", "prices.csv", "--write-clean", "m.tsv/"],
+        ["forecast", "predict", "--model", "model", "--json", "m.json/"],
+    ],
+    ids=lambda cmd: " ".join(cmd[:2]),
+)
+def test_a_file_output_ending_in_a_slash_is_refused_before_any_work(mydocs, tmp_path, one_line_error, cmd):
+    """``forecast export --out m.onnx/`` wrote the file ``m.onnx`` (the slash was dropped as the option
+    was read), where a shell's ``> m.onnx/`` refuses a name that names a folder."""
+    before = _snapshot(tmp_path)
+    assert main(cmd) == 2
+    typed = cmd[-1]
+    one_line_error(f"{typed} ends with '/', so it names a folder; give a file name: ", f"or {typed[:-1]}")
+    assert _snapshot(tmp_path) == before
+
+
+def test_every_file_output_option_refuses_a_name_ending_in_a_slash():
+    """Each option a command claims as a file (``Output.file("--x", ...)``) keeps the slash as typed to
+    refuse it: a file output added later with a plain ``UserPath()`` would write ``x`` for ``x/``."""
+    import inspect
+    import re
+
+    import click
+
+    from rnnkit.cli import root
+
+    checked = []
+    for path, cmd in _commands(root, click.Context(root)):
+        source = inspect.getsource(cmd.callback)
+        for option in re.findall(r'Output\.file\("(--[a-z-]+)"', source):
+            param = next(p for p in cmd.params if option in p.opts)
+            kind = getattr(param.type, "inner", param.type)  # rnnkit.utils.limits wraps path types
+            guarded = param.callback is not None or getattr(kind, "file_example", None) is not None
+            assert guarded, f"rnnkit {' '.join(path)} {option} would write a file for a name ending in '/'"
+            checked.append(f"{' '.join(path)} {option}")
+    assert {
+        "forecast export --out",
+        "translate text --output",
+        "translate check-corpus --write-clean",
+    } <= set(checked)
+
+
 def test_every_option_of_every_command_has_help_text():
     """A user reading --help learns what each option does (issue 16: caption train had bare options)."""
     import click

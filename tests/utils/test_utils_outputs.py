@@ -235,6 +235,17 @@ def test_existing_file_output_needs_force(tmp_path):
         claimed([Output.file("--json", target / "x.json")]).__enter__()
 
 
+def test_a_file_output_named_with_a_trailing_slash_is_refused(tmp_path):
+    """``Output.file("--out", "m.onnx/")`` from library code: the name names a folder, as a shell says."""
+    with pytest.raises(
+        RnnkitError, match=r"^--out .*m\.onnx/ ends with '/', so it names a folder; give a file"
+    ):
+        claimed([Output.file("--out", f"{tmp_path}/m.onnx/")]).__enter__()
+    assert list(tmp_path.iterdir()) == []
+    with claimed([Output.file("--out", f"{tmp_path}/m.onnx")]):
+        pass
+
+
 def test_one_path_named_twice_is_claimed_once(tmp_path):
     out = tmp_path / "run"
     with claimed(

@@ -680,7 +680,8 @@ def _write_forecasts(json_out: Path | None, model_dir: Path, forecasts: list[dic
 @click.option("--format", "fmt", type=click.Choice(["onnx"]), default="onnx", show_default=True,
               help="Export format.")  # fmt: skip
 @click.option("--model", "model_dir", type=UserPath(), required=True, help=MODEL_IN_HELP)
-@click.option("--out", type=UserPath(), required=True, help="The file to write, e.g. model.onnx.")
+@click.option("--out", type=UserPath(file_example="model.onnx"), required=True,
+              help="The file to write, e.g. model.onnx.")  # fmt: skip
 @force_option
 @threads_option()
 def export(fmt: str, model_dir: Path, out: Path) -> None:

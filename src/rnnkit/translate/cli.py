@@ -240,7 +240,7 @@ class _TextOnlyCommand(click.Command):
     "--tgt-col", default=None, help="Korean column or JSON key [default: ko, or a column named Korean]."
 )
 @click.option("--show", type=click.IntRange(min=0), default=20, show_default=True, help="Problems to list.")
-@click.option("--write-clean", type=PATH, default=None,
+@click.option("--write-clean", type=UserPath(file_example="clean.tsv"), default=None,
               help="Also write the file without the flagged lines, in its own format "
                    "(comments, header and first duplicates kept).")  # fmt: skip
 @force_option
@@ -615,7 +615,7 @@ def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
 )
 @click.option(
     "--output",
-    type=UserPath(),
+    type=UserPath(file_example="translations.txt"),
     default=None,
     help="Write translations here, one per line [default: standard output].",
 )

@@ -18,7 +18,7 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import SEED_MAX
 from rnnkit.utils.settings_file import FromModel
 from rnnkit.utils.threads import DEFAULT_THREADS, MAX_THREADS
-from rnnkit.utils.user_paths import UserPath
+from rnnkit.utils.user_paths import UserPath, folder_meant
 
 # Kept here rather than imported from rnnkit.utils.device, which imports torch: parsing options is cheap.
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
@@ -268,13 +268,9 @@ def _file_name(value: str | os.PathLike | None, example: str) -> Path | None:
     ``x.json`` was written without a word."""
     if value is None:
         return None
-    text = os.fspath(value)
-    bare = text.rstrip("/" + os.sep)
-    if bare and bare != text:
-        raise click.BadParameter(
-            f"{text} ends with '/', so it names a folder; give a file name: {bare}/{example}, or {bare}"
-        )
-    return Path(text)
+    if why := folder_meant(value, example):
+        raise click.BadParameter(why)
+    return Path(value)
 
 
 def _json_name(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:

@@ -65,6 +65,7 @@ from rnnkit.utils.markers import (
 )
 from rnnkit.utils.planned import Planned, check_planned, inside
 from rnnkit.utils.runs import SETTINGS_NAME
+from rnnkit.utils.user_paths import folder_meant
 from rnnkit.utils.wording import as_typed
 
 FORCE_KEY = "rnnkit.force"
@@ -83,6 +84,7 @@ class Output:
         mark: the application and kind of folder (folders only).
         writes: what the command writes inside a folder it writes into (:mod:`rnnkit.utils.planned`),
             checked with it before any work.
+        typed: a file's name as given, before ``Path`` dropped a trailing slash (files only).
     """
 
     option: str
@@ -90,6 +92,7 @@ class Output:
     kind: str
     mark: Mark | None = None
     writes: tuple[Planned, ...] = ()
+    typed: str | None = None
 
     @classmethod
     def folder(
@@ -129,8 +132,15 @@ class Output:
 
     @classmethod
     def file(cls, option: str, path: str | os.PathLike | None) -> Output:
-        """A single file (a JSON report, a plot, translations)."""
-        return cls(option, None if path is None else Path(path), "file")
+        """A single file (a JSON report, a plot, translations).
+
+        A name given as text that ends in a slash (``"m.onnx/"``) names a folder and is refused by the
+        claim (:func:`rnnkit.utils.user_paths.folder_meant`); a command's file option refuses it as it is
+        parsed (``UserPath(file_example=...)``), since its ``Path`` no longer carries the slash.
+        """
+        if path is None:
+            return cls(option, None, "file")
+        return cls(option, Path(path), "file", typed=os.fspath(path))
 
 
 @dataclass
@@ -209,6 +219,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def _check_name(output: Output) -> None:
     """Refuse an output name the user cannot have meant: the claim would create it as typed.
 
+    - A file's name ending in a slash (``--out m.onnx/``): it names a folder, and a shell's
+      ``> m.onnx/`` refuses it; rnnkit wrote the file ``m.onnx``.
     - A control character (a newline pasted with the path): the command's messages and the scripts
       that read them go line by line, so the one-line error naming it would be cut at the break.
     - A leading ``~`` left unexpanded: every command option expands it as a shell would
@@ -222,6 +234,8 @@ def _check_name(output: Output) -> None:
     """
     path = output.path
     assert path is not None
+    if output.typed is not None and (why := folder_meant(output.typed)):
+        raise RnnkitError(f"{output.option} {why}")
     text = str(path)
     if found := _CONTROL.search(text):
         raise RnnkitError(

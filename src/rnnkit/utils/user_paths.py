@@ -54,6 +54,21 @@ def expand_user(path: str | os.PathLike[str]) -> str:
     )
 
 
+def folder_meant(path: str | os.PathLike[str], example: str | None = None) -> str | None:
+    """Why ``path``, a file output's name as typed, is not a file's name; None when it is one.
+
+    A name that ends in a slash (``m.onnx/``) names a folder, and a shell's ``> m.onnx/`` refuses it;
+    ``pathlib`` and ``click.Path(path_type=Path)`` drop the slash, so the file ``m.onnx`` was written
+    without a word. ``example``: a file name to suggest inside that folder.
+    """
+    text = os.fspath(path)
+    bare = text.rstrip("/" + os.sep)
+    if not bare or bare == text:
+        return None
+    inside = f"{bare}/{example}, or " if example else ""
+    return f"{text} ends with '/', so it names a folder; give a file name: {inside}{bare}"
+
+
 class UserPath(click.Path):
     """``click.Path`` whose value has a leading ``~`` or ``~user`` expanded (:func:`expand_user`) first.
 
@@ -62,10 +77,16 @@ class UserPath(click.Path):
     ``click.Path``'s, and its checks (``exists=True``...) see the expanded path. A path that still starts
     with ``~`` (``./~name``, a folder literally so named) comes back absolute, so that no later
     :func:`expand_user` reads it as a home folder.
+
+    ``file_example`` marks a file output (``export --out model.onnx``): a name ending in a slash is
+    refused (:func:`folder_meant`), with ``file_example`` as the file name to suggest inside it.
     """
 
-    def __init__(self, path_type: type[Any] | None = Path, **kwargs: Any) -> None:
+    def __init__(
+        self, path_type: type[Any] | None = Path, file_example: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(path_type=path_type, **kwargs)
+        self.file_example = file_example
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str | os.PathLike):
@@ -73,6 +94,8 @@ class UserPath(click.Path):
                 value = expand_user(value)
             except UnexpandedHome as exc:
                 self.fail(str(exc), param, ctx)
+            if self.file_example is not None and (why := folder_meant(value, self.file_example)):
+                self.fail(why, param, ctx)
         converted = super().convert(value, param, ctx)
         # pathlib reads "./~name/x" as "~name/x", which the library's own expand_user (save_model,
         # load_model...) would take for that user's home, and the output checks for a ~ left unexpanded:
