@@ -42,3 +42,19 @@ def test_every_field_of_a_forecast_says_what_it_takes(bare_client):
     fields = body["content"]["application/json"]["schema"]["properties"]
     assert "GET /api/forecast/series" in fields["series"]["description"]
     assert "give it or series" in fields["csv"]["description"] and "CSV" in fields["csv"]["description"]
+
+
+def test_the_forecast_answer_has_exactly_the_fields_openapi_describes(client):
+    """openapi.json's /api/forecast answer was a line of field names that missed ``beaten_by`` and
+    ``blend`` (added with 9265f754) and eight more; it now describes each field, and a real answer has
+    every field it says is always there and no field it does not describe."""
+    doc = client.get("/openapi.json").json()
+    answer = doc["paths"]["/api/forecast"]["post"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
+    got = client.post("/api/forecast", json={"series": "ibm"}).json()
+    assert {"beaten_by", "blend"} <= set(answer["required"])
+    assert set(answer["required"]) <= set(got), set(answer["required"]) - set(got)
+    assert set(got) <= set(answer["properties"]), set(got) - set(answer["properties"])
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(got, answer)  # and each field is of the type said

@@ -28,14 +28,15 @@ HOST = "a Host name this server does not answer to"
 BUSY = "busy: too many requests at once"
 
 
-def _answers(ok: str, kind: str, errors: dict[str, str]) -> dict:
-    """The 200 of ``kind`` and the ``errors`` (code: what), each one JSON line, in the order of their codes."""
-    out = {
-        "200": {
-            "description": ok,
-            "content": {kind: {"schema": {"type": "object"} if "json" in kind else {}}},
-        }
-    }
+def _answers(ok: str, kind: str, errors: dict[str, str], fields: dict | None = None) -> dict:
+    """The 200 of ``kind`` and the ``errors`` (code: what), each one JSON line, in the order of their codes.
+    ``fields``: the answer's properties, each always there but those of ``OPTIONAL`` (tests/serve checks a
+    real answer has these and no others)."""
+    answer: dict = {"type": "object"} if "json" in kind else {}
+    if fields:
+        answer["properties"] = fields
+        answer["required"] = [k for k in fields if k not in OPTIONAL]
+    out = {"200": {"description": ok, "content": {kind: {"schema": answer}}}}
     for code, text in sorted(errors.items()):
         out[code] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
     return out
@@ -61,8 +62,9 @@ def _get(
     return {"get": op}
 
 
-def _post(summary: str, body: dict, ok: str) -> dict:
-    """A POST of a JSON ``body``: an unknown model or a field out of its range is a 400 (never a 404)."""
+def _post(summary: str, body: dict, ok: str, fields: dict | None = None) -> dict:
+    """A POST of a JSON ``body``: an unknown model or a field out of its range is a 400 (never a 404).
+    ``fields``: the answer's, where they are described one by one."""
     errors = {
         "400": f"bad input (an unknown field or model too), or {HOST}",
         # rnnkit.serve.guard: work is asked for by this server's own pages only
@@ -78,12 +80,59 @@ def _post(summary: str, body: dict, ok: str) -> dict:
         "post": {
             "summary": summary,
             "requestBody": body,
-            "responses": _answers(ok, "application/json", errors),
+            "responses": _answers(ok, "application/json", errors, fields),
         }
     }
 
 
 KIND = {"type": "string", "enum": ["text", "numbers"]}
+
+
+def _of(kind: str | list, description: str, **more) -> dict:
+    return {"type": kind, "description": description, **more}
+
+
+NUMBER = ["number", "null"]  # a value that is not finite is null (JSON has no NaN)
+NUMBERS = {"type": "array", "items": {"type": NUMBER}}
+TEXTS = {"type": "array", "items": {"type": "string"}}
+CHARTED = f"the last {limits.MAX_CHART_POINTS} test samples at most, as dates"
+
+# POST /api/forecast's answer (rnnkit.serve.adapt_forecast.ForecastAdapter.run), field by field
+FORECAST = {
+    "series": _of("string", "the series' name: a bundled one, or the uploaded file's"),
+    "notes": {**TEXTS, "description": "how the data was read (a separator, filled gaps)"},
+    "warnings": {**TEXTS, "description": "what may be read wrong (dates that read two ways, test rows the "
+                 "model was trained on)"},
+    "target": _of("string", "the column forecast"),
+    "rows": _of("integer", "rows of the series"),
+    "test_samples": _of("integer", "windows scored: the model's own test split of the series"),
+    "horizon": _of("integer", "steps ahead the model forecasts; the scores are of the last"),
+    "window": _of("integer", "past steps the model reads"),
+    "cell": _of("string", "the model's recurrent cell"),
+    "dates": {**TEXTS, "description": f"ISO dates of the charted samples ({CHARTED})"},
+    "actual": {**NUMBERS, "description": "the true values at dates"},
+    "levels": {"type": "array", "items": {"type": "number"}, "description": "the model's quantile levels"},
+    "quantiles": {"type": "array", "items": NUMBERS, "description": "per date, the model's forecast at each level"},
+    "model": {**NUMBERS, "description": "the model's point forecast at dates"},
+    "naive": {**NUMBERS, "description": "the naive forecast (the last value seen) at dates"},
+    "ar": {**NUMBERS, "description": "the linear autoregression's forecast at dates"},
+    "seasonal_naive": {**NUMBERS, "description": "the seasonal naive forecast at dates, only for a series "
+                       "with a season"},
+    "metrics": _of("object", "forecaster (model, naive, linear AR, seasonal naive) -> metric -> value",
+                   additionalProperties={"type": "object", "additionalProperties": {"type": NUMBER}}),
+    "coverage": _of(["string", "null"], "forecast eval's interval line: how often the model's interval held "
+                    "the actual; null without one"),
+    "blend": _of(["string", "null"], "forecast eval's linear blend line, naming the data the blend was chosen "
+                 "on (not this series), for a model that blends its forecast with the AR's; else null"),
+    "verdict": _of("string", "forecast eval's verdict, in words"),
+    "beats_naive": _of("boolean", "whether the model beats the naive forecast"),
+    "ties_naive": _of("boolean", "a difference the verdict rounds to 0.0%: neither a win nor a loss"),
+    "beaten_by": {**TEXTS, "description": "the baselines beside naive that beat the model (linear AR, "
+                  "seasonal naive), as the verdict says; [] when none"},
+    "next": _of("object", "the forecast past the series' end: last_date, last, dates, point, quantiles, and "
+                "lines (forecast predict's words)"),
+}  # fmt: skip
+OPTIONAL = {"seasonal_naive"}  # fields of an answer that are not always there
 
 
 def schema(
@@ -202,9 +251,9 @@ def schema(
                     [],
                     {"series": "ibm"},
                 ),  # fmt: skip
-                "notes (how the data was read), warnings (what may be read wrong), dates, actual, quantiles, "
-                "model, naive, ar, metrics, coverage (forecast eval's interval line), verdict, beats_naive, "
-                "ties_naive (a difference the verdict rounds to 0.0%: neither a win nor a loss), next",
+                "the scores of the model and the baselines on the series' test split, the charted forecasts "
+                "and the forecast past its end",
+                FORECAST,
             ),
             "/api/cells": _post(
                 "h, c and every gate per unit over time for RNN, LSTM, GRU",

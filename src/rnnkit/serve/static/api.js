@@ -29,6 +29,13 @@ document.addEventListener("DOMContentLoaded", async () => {
         const errors = answers.filter(([code]) => !code.startsWith("2"));
         card.append(el("h3", {text: "Answer"}));
         ok.forEach(([code, r]) => card.append(el("p", {class: "small"}, [el("strong", {text: code}), ` ${r.description || ""}`])));
+        // an answer described field by field (POST /api/forecast's): a table as the body's (a field not
+        // always there says when it is)
+        const answer = ok.length && ok[0][1].content && ok[0][1].content["application/json"];
+        const returned = answer ? fieldRows(answer.schema, doc, null) : [];
+        if (returned.length) {
+          card.append(RK.table(["field", "is"], returned, [], `fields of the answer of ${method.toUpperCase()} ${path}`));
+        }
         if (errors.length) {
           card.append(el("p", {class: "small muted", text:
             "Errors, each a JSON {\"error\": \"...\"}: " + errors.map(([code, r]) => `${code} ${r.description || ""}`).join("; ") + "."}));
@@ -50,10 +57,16 @@ document.addEventListener("DOMContentLoaded", async () => {
   // one row per field: its name (and whether it is required), and what it takes. Two columns, not four
   // (type, allowed, default apart): at 390 px the four were wider than the screen, and a table of a
   // phone's width cannot hold four columns of words such as "(required)" and "integer" side by side.
-  function fieldRows(schema, doc) {
+  function fieldRows(schema, doc, mark = "required") {
     const s = resolve(schema, doc);
     const required = new Set(s.required || []);
-    return Object.entries(s.properties || {}).map(([name, f]) => [required.has(name) ? `${name} (required)` : name, takes(f, doc)]);
+    return Object.entries(s.properties || {}).map(([name, f]) => [mark && required.has(name) ? `${name} (${mark})` : name, takes(f, doc)]);
+  }
+  // "integer", "string or null", "array of number or null"
+  function typeOf(f, doc) {
+    if (f.type === "array" && f.items) return "array of " + typeOf(resolve(f.items, doc), doc);
+    if (Array.isArray(f.type)) return f.type.join(" or ");
+    return f.type || (f.oneOf || f.anyOf || []).map(t => resolve(t, doc).type).filter(Boolean).join(" or ") || "any";
   }
   // "integer: at least 1; at most 8; default 5": the type, then the values allowed (ranges, lengths,
   // choices, the schema's words, and `more` before them), then the default
@@ -67,7 +80,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (f.maxItems !== undefined) allowed.push(`at most ${f.maxItems} items`);
     if (f.description) allowed.push(f.description);
     if (f.default !== undefined) allowed.push(`default ${JSON.stringify(f.default)}`);
-    const type = f.type || (f.oneOf || f.anyOf || []).map(t => resolve(t, doc).type).filter(Boolean).join(" or ") || "any";
+    const type = typeOf(f, doc);
     return allowed.length ? `${type}: ${allowed.join("; ")}` : type;
   }
   // a curl command sending the call's own example (the server answers each with a 200: a test says so)
