@@ -88,3 +88,33 @@ def test_options_asterisk_says_what_the_server_takes():
         assert head.startswith("http/1.1 204 ") and "\r\nallow: get, head, options, post" in head, head
         line, _ = _ask(port, b"GET * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         assert line == "HTTP/1.1 404 Not Found", line
+
+
+def test_connect_is_told_the_server_is_no_proxy():
+    """A client told to use the server as its HTTPS proxy sends ``CONNECT example.com:443`` with that Host:
+    it was answered 400 'a page may be trying DNS rebinding', and with this server's Host 404 'not found:
+    /example.com:443'. A CONNECT asks for a tunnel: 405 with Allow, as any method the server does not
+    take, whatever its Host, and the connection serves its next request."""
+    with serving(None) as url:
+        port = int(url.rsplit(":", 1)[1])
+        for target, host in (
+            ("example.com:443", "example.com:443"),
+            (f"127.0.0.1:{port}", f"127.0.0.1:{port}"),
+            ("/api/health", "127.0.0.1"),
+        ):
+            with socket.create_connection(("127.0.0.1", port)) as s:
+                s.sendall(
+                    f"CONNECT {target} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+                    + b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                )
+                s.settimeout(10)
+                data = b""
+                with contextlib.suppress(OSError):
+                    while chunk := s.recv(65536):
+                        data += chunk
+            head, _, rest = data.decode().partition("\r\n\r\n")
+            line, *fields = head.split("\r\n")
+            assert line == "HTTP/1.1 405 Method Not Allowed", head
+            assert "allow: GET, HEAD, OPTIONS, POST" in fields, head
+            assert f"CONNECT {target} is not allowed: this server is not a proxy" in rest, rest
+            assert "HTTP/1.1 200 OK" in rest and HEALTH in rest, rest  # the next request is served

@@ -393,3 +393,5 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/api/cells/similar", cells_similar),
     ("POST", "/api/cells/gradient", cells_gradient),
 ]
+# the methods the server as a whole takes (OPTIONS *, and the Allow of a CONNECT: rnnkit.serve.guard)
+SERVER_METHODS = ", ".join(sorted({method for method, _, _ in ROUTES} | {"GET", "HEAD", "OPTIONS"}))

@@ -25,7 +25,7 @@ from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from rnnkit.serve import limits
-from rnnkit.serve.api import ROUTES, Services, error, guarded, one_line
+from rnnkit.serve.api import ROUTES, SERVER_METHODS, Services, error, guarded, one_line
 from rnnkit.serve.guard import LOOPBACK_NAMES, LocalGuard
 from rnnkit.serve.openapi import schema
 from rnnkit.serve.pool import InferencePool
@@ -224,7 +224,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = getattr(exc, "detail", "") or "error"
     if status == 404 and request.method == "OPTIONS" and request.scope.get("raw_path") == b"*":
         # OPTIONS * (RFC 9110 9.3.7) asks what the server as a whole takes: it was "not found: /*"
-        return Response(status_code=204, headers={"Allow": "GET, HEAD, OPTIONS, POST"})
+        return Response(status_code=204, headers={"Allow": SERVER_METHODS})
     if status == 404:
         slashless = _slashless(request)
         if slashless is not None:

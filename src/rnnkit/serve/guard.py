@@ -16,6 +16,11 @@ Two ways a web page elsewhere can reach a server on this machine, and the checks
   ``Sec-Fetch-Site: cross-site`` or ``same-site`` (another port of this machine). A client that sends
   neither (curl, a script) is no page and is served.
 
+A ``CONNECT`` asks for a tunnel, which a proxy makes, and this server is none: it is answered 405 with the
+methods the server takes, before either check, as its Host names the tunnel's far end (RFC 9112 3.2.3),
+not this server (a client told to use it as its HTTPS proxy was answered 'not found: /example.com:443',
+or, with that Host, that a page may be trying DNS rebinding). It does nothing, so there is nothing to guard.
+
 Starlette's ``TrustedHostMiddleware`` checks the first, but answers in plain text ("Invalid host
 header"); here both refusals are the API's one JSON line and name what the server does answer to.
 """
@@ -28,7 +33,7 @@ import re
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 
-from rnnkit.serve.api import error
+from rnnkit.serve.api import SERVER_METHODS, error
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -74,6 +79,13 @@ class LocalGuard:
         await self.app(scope, receive, send)
 
     def refusal(self, scope) -> JSONResponse | None:  # noqa: ANN001 - an ASGI scope
+        if scope["method"] == "CONNECT":  # see the module
+            target = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")[:200]
+            answer = error(
+                405, f"CONNECT {target} is not allowed: this server is not a proxy; it takes {SERVER_METHODS}"
+            )
+            answer.headers["Allow"] = SERVER_METHODS
+            return answer
         headers = Headers(scope=scope)
         sent_to = headers.get("host", "").strip().lower()
         if self.hosts is not None:
