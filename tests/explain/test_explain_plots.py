@@ -161,3 +161,19 @@ def test_memory_bars_within_tenfold_stand_on_zero():
     assert plot_memory(solved).axes[0].get_yscale() == "log"
     near = [TaskResult("adding", 8, "rnn", 0.2, 0.16, False)]
     assert plot_memory(near).axes[0].get_ylabel() == "test MSE (log scale)"
+
+
+def test_gradient_flow_curve_ends_at_an_exact_zero():
+    """A norm of exactly 0 (ReLU units that stayed off cut every path) ends its curve, as the docstring and
+    docs/explain.md say: semilogy's default clipped it to a tiny number, and an IRNN's curve fell as a
+    cliff from 0.2 down past the axis's bottom."""
+    state = torch.tensor([0.0, 0.0, 0.2, 0.5, 1.0])  # by step t: zero at the first two steps
+    fig = plot_gradient_flow({"irnn": {"trained": GradientFlow(state_norms=state, input_norms=state)}})
+    for ax in fig.axes:
+        line = ax.get_lines()[0]
+        shown = line.get_transform().transform(line.get_xydata())[:, 1]  # display y of each point
+        zero = line.get_ydata() == 0
+        assert zero.sum() == 2 and not any(map(math.isfinite, shown[zero])), shown  # not drawn
+        assert all(map(math.isfinite, shown[~zero]))
+        low, high = ax.get_ylim()
+        assert 0.01 < low < 0.2 < 1.0 < high  # the axis spans the drawn values, not down to the clip

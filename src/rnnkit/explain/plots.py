@@ -43,8 +43,10 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
             flow = by_stage[stage]
             length = flow.state_norms.shape[0]
             back = torch.arange(length - 1, -1, -1)  # steps back from the last one: T - t
-            axes[0][col].semilogy(back, flow.state_norms, label=cell)
-            axes[1][col].semilogy(torch.arange(length), flow.input_norms, label=cell)
+            # nonpositive="mask": a zero ends the curve; semilogy's default ("clip") drew it as a cliff
+            # from the last nonzero value down past the axis, as if the norm fell through every decade
+            axes[0][col].semilogy(back, flow.state_norms, label=cell, nonpositive="mask")
+            axes[1][col].semilogy(torch.arange(length), flow.input_norms, label=cell, nonpositive="mask")
         axes[0][col].set_title(f"||dh_T / dh_t||, {labels[stage]}")
         axes[0][col].set_xlabel("steps back from the end (T - t)")
         axes[0][col].set_ylabel("spectral norm (log scale; 1 at T - t = 0)")
