@@ -214,6 +214,66 @@ def test_the_check_passes_placeholders_and_reads_variables_and_output_lines():
     assert rnnkit_invocations(line, variables) == [["translate", "train", "--epochs", "15", "--out", "DIR"]]
 
 
+# --- an option named alone (`--min-count`) is one that exists --------------------------------------
+
+# Launchers' options the scaling pages explain (torchrun, accelerate launch, srun), and train.md's pattern.
+OTHER_OPTIONS = {"--cpu", "--num_processes", "--multi_gpu", "--mixed_precision", "--mpirun_hostfile",
+                 "--node_rank", "--nproc_per_node", "--rdzv_backend", "--rdzv_id", "--standalone",
+                 "--kill-on-bad-exit", "--x-y"}  # fmt: skip
+SCRIPT_OPTION = re.compile(r"""add_argument\(\s*(?:"-\w",\s*)?["'](--[\w-]+)["']""")
+
+
+def _every_rnnkit_option(command: click.Command, ctx: click.Context | None = None) -> set[str]:
+    found = set(_option_names(command))
+    if isinstance(command, click.Group):
+        ctx = click.Context(command, parent=ctx)
+        for name in command.list_commands(ctx):
+            found |= _every_rnnkit_option(command.get_command(ctx, name), ctx)
+    return found
+
+
+def known_options() -> set[str]:
+    """Every option of every rnnkit command, of the scripts the docs run (benchmarks/, docs/*.py), and
+    of the launchers the docs explain."""
+    scripts = [*(ROOT / "benchmarks").glob("*.py"), *(ROOT / "docs").glob("*.py")]
+    found = {name for script in scripts for name in SCRIPT_OPTION.findall(script.read_text(encoding="utf-8"))}
+    return found | _every_rnnkit_option(root) | OTHER_OPTIONS | {"--help"}
+
+
+def unknown_options(page: Path, known: set[str]) -> list[str]:
+    """Each option of an inline span that starts with one (```--min-count```, ```--set ... --no-renamed```)
+    that no rnnkit command, benchmark script or documented launcher takes: the reader who types it gets
+    'No such option'. Spans that start with a command are the command check's (``rnnkit ...``)."""
+    wrong = []
+    for number, span in _prose_and_code_spans(page):
+        if span.startswith("`--"):
+            for name in re.findall(r"(?<![\w-])--[\w-]+", span):
+                if name not in known:
+                    wrong.append(f"{_where(page)}:{number}: no command takes {name}")
+    return wrong
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_every_option_named_alone_is_one_a_command_takes(page):
+    """caption.md named `--min-count` as if caption train took it; the vocabulary's threshold is the
+    setting ``min_count`` of a ``--config`` file, and ``--min-count`` was 'No such option'."""
+    wrong = unknown_options(page, known_options())
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_option_check_finds_an_option_nothing_takes(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Words rarer than `--min-count` are `<unk>`; `--hidden-size`, `--tune --sets glucose`,\n"
+        "`--set ... --no-renamed`, `--nproc_per_node`, `--progress/--no-progres`; `rnnkit x --y`.\n",
+        encoding="utf-8",
+    )
+    assert unknown_options(page, known_options()) == [
+        "page.md:1: no command takes --min-count",
+        "page.md:2: no command takes --no-progres",
+    ]
+
+
 # Records of past runs keep the commands as they were typed (some from before --out was the run folder).
 RECORDS = {"RESULTS.md", "BENCHMARKS.md"}
 RUN_FOLDER_COMMANDS = {"forecast train", "translate train", "caption train", "explain gates", "explain memory",
