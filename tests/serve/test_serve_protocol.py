@@ -118,3 +118,36 @@ def test_connect_is_told_the_server_is_no_proxy():
             assert "allow: GET, HEAD, OPTIONS, POST" in fields, head
             assert f"CONNECT {target} is not allowed: this server is not a proxy" in rest, rest
             assert "HTTP/1.1 200 OK" in rest and HEALTH in rest, rest  # the next request is served
+
+
+def test_an_upgrade_is_answered_as_plain_http_without_warnings():
+    """Each WebSocket handshake (a browser tool or extension trying ws://127.0.0.1:8000/) printed two
+    warnings in the server's terminal, 'Unsupported upgrade request.' and 'No supported WebSocket
+    library detected. Please use "pip install 'uvicorn[standard]'"...': the app has no WebSocket route,
+    so the Upgrade is ignored (RFC 9110 7.8) and the request answered as HTTP, with nothing said."""
+    import logging
+
+    heard: list[str] = []
+
+    class Hear(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            heard.append(record.getMessage())
+
+    hear = Hear(level=logging.WARNING)
+    with serving(None) as url:
+        port = int(url.rsplit(":", 1)[1])
+        logger = logging.getLogger("uvicorn.error")
+        logger.addHandler(hear)
+        try:
+            websocket = (
+                b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n"
+                b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+            )
+            h2c = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings, close\r\n"
+            h2c += b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n"
+            for request in (websocket, h2c):
+                line, body = _ask(port, request)
+                assert line == "HTTP/1.1 200 OK" and HEALTH in body, (line, body)
+        finally:
+            logger.removeHandler(hear)
+    assert heard == []

@@ -163,12 +163,14 @@ def server_config(app):  # noqa: ANN001, ANN201 - an ASGI app; a uvicorn.Config
     (:class:`rnnkit.serve.app.InFlightLimit`). No ``proxy_headers``: uvicorn's default believes
     X-Forwarded-For from 127.0.0.1 and ::1, or from the addresses of the environment's
     ``FORWARDED_ALLOW_IPS`` (``*`` included), unsaid; the app believes the proxies that
-    ``--forwarded-allow-ips`` names, and no others (:mod:`rnnkit.serve.proxies`)."""
+    ``--forwarded-allow-ips`` names, and no others (:mod:`rnnkit.serve.proxies`). No WebSockets: the
+    app has no WebSocket route, and a websockets library installed for another program would hand it
+    connections that the guard, which checks HTTP requests, never sees; an ``Upgrade`` is ignored."""
     import uvicorn
 
     from rnnkit.serve.protocol import HeadDeadline
 
-    return uvicorn.Config(app, log_level="warning", http=HeadDeadline,
+    return uvicorn.Config(app, log_level="warning", http=HeadDeadline, ws="none",  # no WebSocket routes
                           proxy_headers=False)  # fmt: skip
 
 

@@ -20,6 +20,12 @@ RFC 9112 3.2.2 says a server MUST accept) is its path, and its authority the Hos
 received is ignored, as the RFC says): uvicorn routed the path ``/http://...``, a 404. An HTTP/1.0 request
 without Host (1.0 does not require one) is taken as sent to the address it reached: the guard's DNS
 rebinding check (:mod:`rnnkit.serve.guard`) refused it as sent to ``''``, yet no browser omits Host.
+
+An ``Upgrade`` header (a WebSocket handshake, ``h2c``) is ignored, as RFC 9110 7.8 lets a server: the app
+has no WebSocket route nor any other protocol to switch to, so the request is answered as plain HTTP.
+uvicorn answered it so too, but first logged two warnings for each ("Unsupported upgrade request." and
+"No supported WebSocket library detected", advising to install one, which would only hand the app
+connections it has no route for).
 """
 
 from __future__ import annotations
@@ -110,7 +116,8 @@ class _Connection(h11.Connection):
 
 class HeadDeadline(H11Protocol):
     """:class:`H11Protocol` that closes a connection whose request head is late, answers a request that
-    is no valid HTTP/1.1 in the API's JSON, and hands the app each request in origin form (see the module)."""
+    is no valid HTTP/1.1 in the API's JSON, hands the app each request in origin form, and ignores
+    ``Upgrade`` (see the module)."""
 
     _deadline: asyncio.TimerHandle | None = None
 
@@ -128,6 +135,10 @@ class HeadDeadline(H11Protocol):
         if self.conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
             self.transport.write(_invalid(getattr(self.conn, "refused", None), self._most))
         self.transport.close()
+
+    def _should_upgrade(self) -> bool:
+        """Never: the app takes no upgrade (see the module), so none is tried and none is warned of."""
+        return False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
