@@ -151,6 +151,25 @@ def test_the_progress_line_counts_images_not_batches(pictures, capsys, monkeypat
     assert counts == ["describing: 2/5", "describing: 4/5", "describing: 5/5"]
 
 
+def test_no_progress_leaves_stderr_to_the_errors(pictures, capsys, monkeypatch):
+    """describe drew its progress on more than 16 images (here 2) with no way to turn it off, where every
+    other command that shows one takes --no-progress; a script reading stderr for its error lines got
+    'describing: 2/5' among them."""
+    from rnnkit.caption import cli as caption_cli
+    from rnnkit.utils import progress as progress_module
+
+    model, given = pictures
+    monkeypatch.setattr(caption_cli, "DESCRIBE_BATCH", 2)
+    monkeypatch.setattr(progress_module, "is_terminal", lambda: False)
+    assert _describe(model, given) == 2
+    assert "describing: 5/5" in capsys.readouterr().err  # on by default, as before
+    for off in ("--no-progress", "--quiet"):  # the shared option, with its old name
+        assert _describe(model, given, off) == 2
+        captured = capsys.readouterr()
+        assert [line.split("\t")[0] for line in captured.out.splitlines()] == [given[0], given[4]]
+        assert [line.split(":")[0] for line in captured.err.splitlines()] == ["rnnkit"] * 3, captured.err
+
+
 def test_an_unreadable_picture_named_in_bytes_not_utf8_is_listed_as_typed(pictures, capsys, tmp_path):
     # a name from an old Windows zip (q\xfe.jpg): its error held the lone surrogate Python reads the byte as,
     # and --json, written after every picture was described, was refused whole ("bytes that are not UTF-8")

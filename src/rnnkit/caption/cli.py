@@ -616,11 +616,12 @@ def _eval_plots(plot: Path, part, hyps, words, size: int) -> None:
 @decoding_options()
 @plot_option("The images with their captions (attention maps beside it when on).")
 @json_option("Each image's caption, log-probability and familiarity (OOD) score.")
+@progress_option(more="Of more than 16 images: counted in images.")
 @force_option
 @inference_options
 def describe(
     model_dir: Path, image: tuple[str, ...], beam: int | None, length_penalty: float | None,
-    located_check: float | None, plot: Path | None, json_out: Path | None, device: str,
+    located_check: float | None, plot: Path | None, json_out: Path | None, show_progress: bool, device: str,
 ) -> None:  # fmt: skip
     """Caption each IMAGE: one line each, path, tab, caption.
 
@@ -681,7 +682,7 @@ def describe(
             range(0, len(items), DESCRIBE_BATCH),
             "describing",
             total=len(items),
-            enabled=len(items) > DESCRIBE_BATCH,
+            enabled=show_progress and len(items) > DESCRIBE_BATCH,  # --no-progress: the captions alone
             size=lambda start: len(items[start : start + DESCRIBE_BATCH]),
         ):
             pixels, read, problems = cap.read_each(items[i : i + DESCRIBE_BATCH])
