@@ -174,6 +174,50 @@ def test_a_folder_of_checkpoints_another_tool_wrote_is_not_called_an_unfinished_
     assert capsys.readouterr().err == f"rnnkit: error: {logs} is not a model folder: config.json is missing\n"
 
 
+@pytest.mark.parametrize(
+    "given", ["run/checkpoints/epoch-0001", "run/checkpoints", "run/checkpoints/epoch-0001/"]
+)
+def test_a_checkpoint_folder_says_it_is_one_and_what_to_give_instead(
+    folders, tmp_path, monkeypatch, capsys, given
+):
+    """``rnnkit.load("run/checkpoints/epoch-0001")`` said "it is not an rnnkit model folder", and
+    ``--model`` of it "config.json is missing": nothing said it is a checkpoint, which --resume reads,
+    nor that the model is run/model."""
+    from rnnkit.cli import main
+    from rnnkit.train.modelfile import load_model
+
+    monkeypatch.chdir(tmp_path)
+    run = Path("run")
+    (run / "checkpoints" / "epoch-0001").mkdir(parents=True)
+    (run / "checkpoints" / "epoch-0001" / "trainer_state.json").write_text("{}")
+    write_mark(run, Mark("forecast", "run"))
+    shown = Path(given)  # as the loaders name it, a trailing slash dropped
+    what = "the checkpoints folder" if shown.name == "checkpoints" else "a training checkpoint"
+    said = f"cannot load {shown}: it is {what} of the run folder run (what its command's --resume reads), not a model folder"
+    unfinished = (
+        f"{said}; the run has no model yet: run its command again with --resume to finish its training"
+    )
+    for load in (rnnkit.load, load_model):
+        with pytest.raises(RnnkitError) as exc:
+            load(given)
+        assert str(exc.value) == unfinished
+    _copy(folders["forecast"], run / "model")
+    finished = f"{said}: give the model folder run/model (or the run folder run)"
+    for load in (rnnkit.load, load_model):
+        with pytest.raises(RnnkitError) as exc:
+            load(given)
+        assert str(exc.value) == finished
+    for cmd in (["forecast", "predict"], ["explain", "gates"]):
+        assert main([*cmd, "--model", given]) == 2
+        assert capsys.readouterr().err == f"rnnkit: error: {finished}\n"
+    weights = "run/checkpoints/epoch-0001/best.safetensors"
+    Path(weights).write_bytes(b"")
+    with pytest.raises(
+        RnnkitError, match=r"best\.safetensors is a file of run/checkpoints/epoch-0001: it is a training"
+    ):
+        rnnkit.load(weights)
+
+
 def test_an_unknown_application_is_refused(folders, tmp_path):
     odd = tmp_path / "odd"
     odd.mkdir()

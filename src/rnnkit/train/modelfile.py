@@ -54,6 +54,7 @@ from rnnkit.utils.leftovers import restored
 from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES, MAX_HEADER_BYTES
 from rnnkit.utils.markers import (
     MODEL_SUBFOLDER,
+    checkpoint_note,
     dot_old_copy,
     file_not_model_folder,
     model_folder_in,
@@ -279,6 +280,8 @@ def load_model(
     config_path = folder / CONFIG_NAME
     weights_path = folder / WEIGHTS_NAME
     if not config_path.is_file():
+        if checkpoint := checkpoint_note(folder):
+            raise RnnkitError(f"cannot load {folder}: {checkpoint}")
         hint = dot_old_copy(folder) or unfinished_run(folder)
         raise RnnkitError(f"{folder} is not a model folder: {CONFIG_NAME} is missing{hint}")
     if not weights_path.is_file():

@@ -108,12 +108,44 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
         )
     if not folder.is_dir():
         raise RnnkitError(file_not_model_folder(folder))
+    if checkpoint := checkpoint_note(folder):
+        raise RnnkitError(f"cannot load {folder}: {checkpoint}")
     what = (
         f"it is {mark.describe()}, not a model folder"
         if mark is not None
         else "it is not an rnnkit model folder (no config.json naming an application beside model.safetensors)"
     )
     raise RnnkitError(f"cannot load {folder}: {what}{dot_old_copy(folder) or unfinished_run(folder)}")
+
+
+def checkpoint_note(folder: Path) -> str:
+    """What to give instead of ``folder`` when it is a training run's checkpoints folder
+    (``RUN/checkpoints``) or one checkpoint in it (``RUN/checkpoints/epoch-0001``), in words that follow
+    "cannot load FOLDER: "; "" otherwise.
+
+    A checkpoint holds what the train command's ``--resume`` reads (Accelerate's state, pickles among
+    it), not a model folder: ``rnnkit.load(RUN/checkpoints/epoch-0001)`` said only "it is not an rnnkit
+    model folder", and ``--model`` of it "config.json is missing", leaving the user to guess that the
+    model is ``RUN/model``.
+    """
+    from rnnkit.utils.outputs import CHECKPOINTS  # which reads this module's names
+
+    if folder.name == CHECKPOINTS:
+        run, what = folder.parent, "the checkpoints folder"
+    elif folder.parent.name == CHECKPOINTS:
+        run, what = folder.parent.parent, "a training checkpoint"
+    else:
+        return ""
+    mark = read_mark(run)
+    is_run = (mark is not None and mark.kind == "run") or _is_job(run)
+    if not is_run and not (mark is not None and mark.kind != MODEL_KIND and (run / "run.json").is_file()):
+        return ""
+    shown = run if str(run) else Path(".")
+    found = model_folder_at(run)
+    said = f"it is {what} of the run folder {shown} (what its command's --resume reads), not a model folder"
+    if found is not None:
+        return f"{said}: give the model folder {found[0]} (or the run folder {shown})"
+    return f"{said}; the run has no model yet: run its command again with --resume to finish its training"
 
 
 def unfinished_run(folder: Path) -> str:
@@ -188,6 +220,8 @@ def file_not_model_folder(path: str | os.PathLike, hint: str = "") -> str:
     path = Path(path)
     parent = path.parent
     found = model_folder_at(parent)
+    if found is None and (checkpoint := checkpoint_note(parent)):
+        return f"{path} is a file of {parent}: {checkpoint}"
     if found is None:
         return f"{path} is a file, not a model folder{hint}"
     if found[0] == parent:
