@@ -342,6 +342,30 @@ def test_forecast_eval_says_how_the_model_it_scores_makes_its_point_forecast(tmp
     assert f"linear blend, {where}: {fc.info['linear_blend']['reason']}" in lines
 
 
+def test_forecast_eval_says_a_blend_was_chosen_on_validation_only_when_it_was(tmp_path: Path, capsys):
+    """A model trained with ``--val 0`` chose no blend: eval said it was "chosen in training on the
+    validation part of wave.csv: the network alone: no validation part to choose a blend ... on"."""
+    from rnnkit.forecast.blend import blend_line
+
+    prep = prepare(_wave(), 6, 1, "prices", val=0.0)
+    fc, _ = train_forecaster(prep, Hyper(**TINY), seed=0, device="cpu", show_progress=False)
+    fc.info = {**fc.info, "source": str(tmp_path / "wave.csv")}
+    folder = fc.save(tmp_path / "model")
+    data = str(_wave_csv(tmp_path / "wave.csv"))
+    assert (
+        main(["forecast", "eval", "--model", str(folder), "--data", data, "--out", str(tmp_path / "e")]) == 0
+    )
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("linear blend")]
+    reason = "the network alone: no validation part to choose a blend with the linear AR on"
+    assert lines == [f"linear blend (trained on wave.csv): {reason}"]
+    # too few validation samples: no blend was chosen on them either
+    z = np.zeros((MIN_VALIDATION - 1, 1))
+    info = {"source": "walk.csv", "linear_blend": choose_blend(z + 1.0, z, z).to_dict()}
+    said = blend_line(info, scored=True)
+    assert said.startswith("linear blend (trained on walk.csv): the network alone: ") and "too few" in said
+    assert blend_line(info) == f"linear blend: {info['linear_blend']['reason']}"  # train's line is as it was
+
+
 def test_the_card_says_the_transform_was_chosen_on_validation_only_when_it_was():
     """``--predict prices`` given is no choice on validation (the card said it was, whatever the option)."""
     from rnnkit.forecast.card import _summary

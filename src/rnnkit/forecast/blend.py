@@ -67,12 +67,16 @@ def blend_line(info: dict, blended_only: bool = False, scored: bool = False) -> 
     ``blended_only`` for the network alone too. ``scored``: said beside scores of a saved model
     (``forecast eval``, the web page), on data that may not be its own, so the line says where the blend
     was chosen: its reason ("the network alone's MAE was 1218.6% above the AR's") beside a table where the
-    model was far from the uploaded series' AR read as a statement about that series."""
+    model was far from the uploaded series' AR read as a statement about that series. Only a blend chosen
+    on validation (its validation MAEs saved) is said to be; one never chosen (``--val 0``, too few
+    validation samples) names the training data alone: ``linear blend (trained on walk.csv): ...``."""
     blend = info.get("linear_blend")
     if not blend or (blended_only and not blend.get("blended")):
         return None
-    if scored:
+    if scored and blend.get("val_mae_scaled"):
         return f"linear blend, chosen in training on the validation part of {trained_on(info)}: {blend['reason']}"
+    if scored:
+        return f"linear blend (trained on {trained_on(info)}): {blend['reason']}"
     return f"linear blend: {blend['reason']}"
 
 
