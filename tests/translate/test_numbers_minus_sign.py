@@ -83,6 +83,32 @@ def test_a_number_joined_by_u2212_is_quoted_as_typed():
     assert typed == ["9", "5pm", "010\u22121234", "010-1234"]
 
 
+def test_a_number_is_quoted_from_where_it_was_read_not_from_a_word_holding_the_same_digits():
+    # searched for after the number before, the 12-3 of "v12-3" (no number) was quoted for the 12−3 read
+    for text, typed in (
+        ("v12-3 beat 12\u22123", "12\u22123"),
+        ("file_2-1.txt and 2\u22121", "2\u22121"),
+        ("see 2-1a; we won 2\u22121.", "2\u22121"),
+        ("At 9:00-10:00 see v2-1; we won 2\u22121.", "2\u22121"),  # after a range time_ranges rewrote
+        ("It is \u22125 - 0\u00b0C: v2-1 and 2\u22121.", "2\u22121"),  # "\u22125\u00b0 to 0\u00b0C" read
+    ):
+        last = source_numbers(text)[-1]
+        assert (last.typed, last.written) == (typed, typed.replace("\u2212", "-")), text
+
+
+def test_offsets_through_time_ranges_land_on_the_same_characters():
+    from rnnkit.translate.number_check import _offsets
+    from rnnkit.translate.numbers import time_ranges
+
+    text = "9 - 5pm, 9-5pm, 9:00\t~ 18:00, \u22125-0\u00b0C, 20\u00b0-25\u00b0C at 7"
+    rewritten = time_ranges(text)
+    assert rewritten != text
+    where = _offsets(text, rewritten)
+    for word in ("5pm", "18:00", "0\u00b0C", "25\u00b0C", "7"):
+        at = rewritten.rindex(word)
+        assert text[where(at) : where(at + len(word), end=True)] == word
+
+
 def test_a_translation_keeping_the_u2212_says_the_number():
     [phone] = source_numbers("Call 010\u22121234\u22125678.")
     kept = "010\u22121234\u22125678로 전화하세요."

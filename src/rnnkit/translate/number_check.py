@@ -42,6 +42,7 @@ Only an English source and a Korean target are checked; a number written in word
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import product
 
@@ -364,19 +365,20 @@ def source_numbers(english: str) -> list[SourceNumber]:
     """The numbers typed in digits in ``english``, in the order of the text, each with its readings."""
     if not en.DIGIT.search(english):
         return []
-    found: list[tuple[int, SourceNumber]] = []
+    found: list[tuple[int, int, SourceNumber]] = []
     unaddressed = ADDRESS.sub(lambda m: _MASK * len(m.group(0)), english)  # an address's digits: no number
-    text = en.minus_dashes(unaddressed)  # 3−1 as 3-1, as spell_out reads it
-    text = en.time_ranges(text)  # 9:00-18:00: both times read, as spell_out reads them
+    hyphens = en.minus_dashes(unaddressed)  # 3−1 as 3-1, as spell_out reads it (same offsets)
+    text = en.time_ranges(hyphens)  # 9:00-18:00: both times read, as spell_out reads them
+    where = _offsets(hyphens, text)
     for pattern, read in READERS:
         for m in list(pattern.finditer(text)):
             number = read(m) if _readable(m.group(0)) else _as_typed(m.group(0))
             if isinstance(number, tuple):  # readings that hold their counter
                 number = SourceNumber(_typed(m.group(0)), number) if number else None
             if number is not None:
-                found.append((m.start(), number))
+                found.append((where(m.start()), where(m.end(), end=True), number))
             text = text[: m.start()] + _MASK * (m.end() - m.start()) + text[m.end() :]  # read: masked
-    numbers = _as_in(unaddressed, [number for _, number in sorted(found, key=lambda pair: pair[0])])
+    numbers = _as_in(unaddressed, sorted(found, key=lambda spot: spot[0]))
     # The same number typed twice may be said with both counters ("3 cats and 3 boxes": 세 마리, 세 개).
     values = [re.sub(r"\D", "", number.typed) for number in numbers]
     return [
@@ -387,25 +389,55 @@ def source_numbers(english: str) -> list[SourceNumber]:
     ]
 
 
-def _as_in(english: str, numbers: list[SourceNumber]) -> list[SourceNumber]:
-    """``numbers`` (in the order of ``english``) with each one's ``typed`` as ``english`` has it: read
-    from the rewritten text, a U+2212 after a digit was a hyphen there (:func:`~.numbers.minus_dashes`),
-    and the missing-number warning quoted "16-9" for the "16−9" typed. The rewrites before the reading
-    do not all keep lengths (:func:`~.numbers.time_ranges` writes " to "), so each is found in
-    ``english`` from where the one before ended, a hyphen matching either; the hyphen form stays the
-    ``written`` one, the form :func:`copy_digits` writes, as Korean writes it. Not found: as read.
+# What time_ranges writes for a range's dash, and what it read as one
+_DASH_READ = re.compile(r"\s?[-–~]\s?")
+_DASH_WRITTEN = re.compile(r"°? to |to ")
+
+
+def _offsets(text: str, rewritten: str) -> Callable[..., int]:
+    """Where an offset in ``rewritten`` (``text`` after :func:`~.numbers.time_ranges`, which writes " to "
+    for a range's dash, "° to " after a first end below zero) falls in ``text``: the two walked side by
+    side, each dash read against what was written for it. One inside a written dash goes to the dash's
+    start, or its end for a span's ``end``. Any other difference (none is known) is given the widest
+    spans it may have: from as far back as ``rewritten`` is longer."""
+    spots: list[tuple[int, int]] | None = []
+    i = j = 0
+    while j < len(rewritten) and spots is not None:
+        if i < len(text) and text[i] == rewritten[j]:
+            spots.append((i, i + 1))
+            i, j = i + 1, j + 1
+            continue
+        read, written = _DASH_READ.match(text, i), _DASH_WRITTEN.match(rewritten, j)
+        if read is None or written is None:
+            spots = None
+            break
+        spots += [(i, read.end())] * (written.end() - j)
+        i, j = read.end(), written.end()
+    if spots is None or i != len(text):
+        longer = len(rewritten) - len(text)
+        return lambda at, end=False: min(at, len(text)) if end else max(0, at - longer)
+    spots.append((i, i))
+    return lambda at, end=False: spots[at - 1][1] if end and at else spots[at][0]
+
+
+def _as_in(english: str, spots: list[tuple[int, int, SourceNumber]]) -> list[SourceNumber]:
+    """The numbers of ``spots`` (each with the span of ``english`` it was read from, in the order of
+    ``english``) with each one's ``typed`` as ``english`` has it: read from the rewritten text, a U+2212
+    after a digit was a hyphen there (:func:`~.numbers.minus_dashes`), and the missing-number warning
+    quoted "16-9" for the "16−9" typed. Each is found within its own span, a hyphen matching either; the
+    hyphen form stays the ``written`` one, the form :func:`copy_digits` writes, as Korean writes it. Not
+    found: as read. Searched for anywhere after the one before, "v12-3 beat 12−3" quoted the 12-3 of the
+    v12-3 that no reader takes for a number.
 
     ``english`` comes with its addresses masked (:data:`ADDRESS`, same length), as they were for the
     reading: searched in the raw text, "Read docs/2-1.txt: we won 2−1." quoted the path's 2-1 for the
     score's 2−1."""
-    kept, at = [], 0
-    for number in numbers:
+    kept = []
+    for start, end, number in spots:
         pattern = "".join("[-−]" if c == "-" else re.escape(c) for c in number.typed)
-        found = re.search(pattern, english[at:]) if number.typed else None
-        if found is not None:
-            at += found.end()
-            if found.group(0) != number.typed:
-                number = replace(number, typed=found.group(0), written=number.written or number.typed)
+        found = re.compile(pattern).search(english, start, end) if number.typed else None
+        if found is not None and found.group(0) != number.typed:
+            number = replace(number, typed=found.group(0), written=number.written or number.typed)
         kept.append(number)
     return kept
 
