@@ -3,7 +3,8 @@
 A reader copies commands from README.md, README.ko.md, docs/*.md and docs/ko/*.md. Each command line in a
 code block (``bash``, ``console`` prompts, plain blocks) and each inline ```rnnkit ...``` span is read as
 the shell would split it (``torchrun ... -m rnnkit``, ``OMP_NUM_THREADS=1 nice -n 5 rnnkit``, pipes and
-``&`` too, ``$ARGS`` from an assignment in the same block) and checked against the click tree: each
+``&`` too, ``$ARGS`` from an assignment in the same block), as is each inline span that names a command
+without ``rnnkit`` (```translate train --stream```), and checked against the click tree: each
 subcommand exists, each ``--option`` is one the command takes, and a literal value of a choice or number
 option is one the option accepts. Nothing runs; placeholders (``MODEL``, ``DIR``, ``...``, ``[--fp16]``)
 are left alone. Lines that rnnkit printed (``rnnkit: error: ...``, console output) are not commands.
@@ -33,6 +34,7 @@ SHELL_BLOCKS = {"", "bash", "console", "sh", "shell"}
 SEPARATORS = {"|", "||", "&&", ";", "&", ";;"}
 ASSIGNMENT = re.compile(r'^([A-Z_][A-Z_0-9]*)="([^"]*)"\s*$')
 PLACEHOLDER = re.compile(r"[A-Z][A-Z_0-9]*")  # MODEL, DIR, N: the reader fills it in
+APPS = "|".join(root.list_commands(click.Context(root)))  # forecast, translate, ...
 
 
 def _block_lines(body: str, console: bool) -> Iterator[tuple[int, str, dict[str, str]]]:
@@ -74,6 +76,16 @@ def command_lines(page: Path) -> Iterator[tuple[int, str, dict[str, str]]]:
         for span in re.findall(r"`(rnnkit [a-z][^`]*)`", line):
             if not re.match(r"rnnkit [\w-]+:", span):  # `rnnkit serve: http://...` is what it printed
                 yield number, span, {}
+
+
+def shorthand_lines(page: Path) -> Iterator[tuple[int, str]]:
+    """(line number, ``rnnkit`` + span) of each inline span that names a command without ``rnnkit`` in
+    front (```translate train --stream```, ```explain gates```, ```demo --out```): a reader types it after
+    ``rnnkit``. ```forecast eval/backtest``` names two commands at once and is left alone."""
+    prose = FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), page.read_text(encoding="utf-8"))
+    for number, line in enumerate(prose.split("\n"), 1):
+        for span in re.findall(rf"`((?:{APPS}) (?:[a-z][\w-]*(?: [^`]*)?|--[^`]*))`", line):
+            yield number, f"rnnkit {span}"
 
 
 def rnnkit_invocations(line: str, variables: dict[str, str]) -> list[list[str]]:
@@ -178,9 +190,11 @@ def test_the_docs_hold_many_rnnkit_commands():
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_every_documented_rnnkit_command_names_real_commands_and_options(page):
+    shorthand = [(page, number, line, args) for number, line in shorthand_lines(page)
+                 for args in rnnkit_invocations(line, {})]  # fmt: skip
     wrong = [
         f"{page.relative_to(ROOT)}:{number}: {problem}\n    {line}"
-        for where, number, line, args in CASES
+        for where, number, line, args in CASES + shorthand
         if where == page
         for problem in problems(args)
     ]
@@ -201,6 +215,25 @@ def test_the_check_finds_a_wrong_command(line, expected):
     calls = rnnkit_invocations(line, {})
     assert len(calls) == 1
     assert any(expected in problem for problem in problems(calls[0]))
+
+
+def test_the_check_reads_commands_named_without_rnnkit(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "With `translate train --strem` and `caption --cache-dir`; `demo --out`, `explain gates` and\n"
+        "`forecast eval/backtest --out` are right.\n",
+        encoding="utf-8",
+    )
+    found = [
+        p
+        for _, line in shorthand_lines(page)
+        for args in rnnkit_invocations(line, {})
+        for p in problems(args)
+    ]
+    assert found == [
+        "rnnkit translate train has no option --strem",
+        "rnnkit caption has no option --cache-dir",
+    ]
 
 
 def test_the_check_passes_placeholders_and_reads_variables_and_output_lines():
