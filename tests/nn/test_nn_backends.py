@@ -89,6 +89,24 @@ def test_a_backend_without_order_runs_packed_inputs_too(monkeypatch) -> None:
         torch.testing.assert_close(h, wh)
 
 
+def test_the_contract_declares_order_only_for_a_backend_that_packs() -> None:
+    """Since 08ed6422 order= goes only to a backend with takes_order True; the Protocol still required
+    forward(..., return_gates, order=None) and declared no takes_order (base.py's docstring said the same)."""
+    import inspect
+
+    from rnnkit.nn.backends.base import PackingBackend
+
+    contract = list(inspect.signature(Backend.forward).parameters)
+    assert contract == list(inspect.signature(CountingBackend.forward).parameters)  # no order
+    assert "order" in inspect.signature(PackingBackend.forward).parameters
+    assert "takes_order" in PackingBackend.__annotations__
+    native, reference = get_backend("native"), get_backend("reference")
+    assert isinstance(native, PackingBackend) and native.takes_order
+    assert isinstance(reference, Backend) and not isinstance(reference, PackingBackend)
+    assert isinstance(CountingBackend(), Backend)  # written to the contract, without takes_order
+    assert "return_gates, order" not in (backends.base.__doc__ or "") + (rnnkit.nn.layers.__doc__ or "")
+
+
 def test_auto_never_fails_where_reference_works() -> None:
     for mode in MODES:
         for gates in (False, True):

@@ -1,7 +1,8 @@
 """Recurrent layers: parameters, input checks, lengths and packing, and backend dispatch.
 
 One base class (:class:`RecurrentBase`) holds the parameters under torch.nn's names and turns each
-call into ``Backend.forward(spec, x, hx, weights, lengths, return_gates, order)`` on a time-major input; the
+call into ``Backend.forward(spec, x, hx, weights, lengths, return_gates)`` on a time-major input (with
+``order=``, a packed input's batch order, only for a backend whose ``takes_order`` is True); the
 backends (``rnnkit.nn.backends``) do the arithmetic. The public classes ``RNN``, ``LSTM`` and ``GRU``
 (in :mod:`rnnkit.nn.modules`) only add their docstrings and return conventions.
 """

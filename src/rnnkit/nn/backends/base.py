@@ -1,7 +1,8 @@
 """The backend contract: what a backend receives, what it returns, and the stacking shared by all.
 
 Every recurrent layer (``rnnkit.RNN/LSTM/GRU``) reduces its call to one
-``Backend.forward(spec, x, hx, weights, lengths, return_gates, order=None)``. A backend either implements the
+``Backend.forward(spec, x, hx, weights, lengths, return_gates)``, with ``order=`` added only for a backend
+that packs and says so (:class:`PackingBackend`, ``takes_order = True``). A backend either implements the
 whole stack itself (``native`` calls torch's fused kernels) or implements one *direction* of one
 layer, a :data:`DirectionFn`, and lets :func:`run_stack` do stacking, bidirectional and dropout
 (``reference`` and ``triton`` do this).
@@ -48,8 +49,9 @@ Whole-stack call (``Backend.forward`` and :func:`run_stack`)::
              (a PackedSequence's sorted_indices, or arange(N) for lengths with enforce_sorted=True), which
              a backend that packs keeps, as torch.nn does; None: it sorts as the caller's own
              pack_padded_sequence(enforce_sorted=False) does. Only dropout masks depend on it; the
-             layers pass it only to a backend whose ``takes_order`` is True (one that packs, as native),
-             so a backend written without it still runs
+             layers pass it only to a backend whose ``takes_order`` is True (one that packs, as native:
+             :class:`PackingBackend`); a backend without the attribute counts as False, is called
+             without ``order=``, and need not accept it
 """
 
 from __future__ import annotations
@@ -157,7 +159,10 @@ class LayerSpec:
 
 @runtime_checkable
 class Backend(Protocol):
-    """A way to run a whole recurrent stack. See the module docstring for shapes."""
+    """A way to run a whole recurrent stack. See the module docstring for shapes.
+
+    ``takes_order`` is optional and no member here: a backend without it counts as ``takes_order =
+    False`` and is never given ``order=`` (:class:`PackingBackend` declares both)."""
 
     name: str
     modes: frozenset[str]  # the cell modes it implements; select_backend checks before dispatch
@@ -176,9 +181,30 @@ class Backend(Protocol):
         weights: Sequence[LayerWeights],
         lengths: Tensor | None,
         return_gates: bool,
-        order: Tensor | None = None,
     ) -> StackResult:
         """Run the stack: ``(out, h_n, c_n, gates)``."""
+        ...
+
+
+@runtime_checkable
+class PackingBackend(Backend, Protocol):
+    """A backend that packs (``native``) and says so: ``takes_order = True``, and its ``forward`` takes
+    ``order=`` (the batch order a packed input runs in; see the module docstring), so that dropout draws
+    torch.nn's masks. The layers give ``order=`` to no other backend."""
+
+    takes_order: bool
+
+    def forward(
+        self,
+        spec: LayerSpec,
+        x: Tensor,
+        hx: tuple[Tensor, Tensor | None] | None,
+        weights: Sequence[LayerWeights],
+        lengths: Tensor | None,
+        return_gates: bool,
+        order: Tensor | None = None,
+    ) -> StackResult:
+        """Run the stack as :meth:`Backend.forward`, a packed input in ``order`` when given."""
         ...
 
 
