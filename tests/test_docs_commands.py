@@ -307,6 +307,61 @@ def test_the_option_check_finds_an_option_nothing_takes(tmp_path):
     ]
 
 
+# --- a script the docs run (benchmarks/, docs/*.py) takes the options they give it -----------------
+
+SCRIPT_CALL = re.compile(r"((?:benchmarks|docs)/\w+\.py)((?:[ \t]+[^\s|;&#`]+)*)")
+
+
+def script_options(script: Path) -> set[str]:
+    """The argparse options of a script and of the sibling modules it imports its parser from."""
+    text = script.read_text(encoding="utf-8")
+    siblings = [script.with_name(f"{name}.py") for name in re.findall(r"^from (\w+) import", text, re.M)]
+    texts = [text, *(s.read_text(encoding="utf-8") for s in siblings if s.exists())]
+    return {name for t in texts for name in SCRIPT_OPTION.findall(t)} | {"--help"}
+
+
+def wrong_script_options(page: Path) -> list[str]:
+    """Each ``python benchmarks/x.py --flag`` of a page's shell blocks and inline spans whose script is
+    missing or does not take ``--flag``: argparse stops the reader with 'unrecognized arguments'."""
+    text = page.read_text(encoding="utf-8")
+    lines = [
+        (text[: block.start()].count("\n") + 2 + offset, line)
+        for block in FENCE.finditer(text)
+        if block.group(1) in SHELL_BLOCKS
+        for offset, line, _ in _block_lines(block.group(2), block.group(1) == "console")
+    ] + list(_prose_and_code_spans(page))
+    wrong = []
+    for number, line in lines:
+        for path, args in SCRIPT_CALL.findall(line):
+            script = ROOT / path
+            if not script.exists():
+                wrong.append(f"{_where(page)}:{number}: {path} does not exist")
+                continue
+            for name in set(re.findall(r"(?<![\w-])--[\w-]+", args)) - script_options(script):
+                wrong.append(f"{_where(page)}:{number}: {path} takes no {name}")
+    return sorted(wrong)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_every_script_the_docs_run_takes_the_options_they_give_it(page):
+    wrong = wrong_script_options(page)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_script_check_finds_a_wrong_option_and_reads_shared_parsers(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```bash\npython benchmarks/bench_layers.py --repeats 3 --sizs C1   # --not-an-option\n"
+        "python3 benchmarks/profile_gpu_case.py --size C2 --cell lstm | head --lines 3\n```\n"
+        "Run `python benchmarks/gone.py` or `benchmarks/eval_forecast.py --tune --sets glucose`.\n",
+        encoding="utf-8",
+    )
+    assert wrong_script_options(page) == [
+        "page.md:2: benchmarks/bench_layers.py takes no --sizs",
+        "page.md:5: benchmarks/gone.py does not exist",
+    ]
+
+
 # Records of past runs keep the commands as they were typed (some from before --out was the run folder).
 RECORDS = {"RESULTS.md", "BENCHMARKS.md"}
 RUN_FOLDER_COMMANDS = {"forecast train", "translate train", "caption train", "explain gates", "explain memory",
