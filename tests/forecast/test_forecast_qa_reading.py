@@ -378,3 +378,15 @@ def test_utf16_with_a_byte_order_mark_is_read_and_without_is_one_line(tmp_path):
     (tmp_path / "le.csv").write_bytes(text.encode("utf-16-le"))
     with pytest.raises(RnnkitError, match="UTF-16 text without a byte-order mark; save the file as UTF-8"):
         load_series(tmp_path / "le.csv")
+
+
+@pytest.mark.parametrize("order", ["<i2", ">i2"])
+def test_raw_int16_numbers_are_binary_data_not_utf16(tmp_path, order):
+    """Numbers under 256 saved raw as 16-bit integers have every other byte 0, as UTF-16 ASCII has: they
+    were "UTF-16 text without a byte-order mark; save the file as UTF-8"; read as UTF-16 they are
+    control characters as often as letters."""
+    path = tmp_path / "ids.csv"
+    np.array([5, 17, 200, 3, 99, 12] * 10, dtype=order).tofile(path)
+    with pytest.raises(RnnkitError) as exc:
+        load_series(path)
+    assert str(exc.value) == f"{path} is binary data, not a CSV text file"

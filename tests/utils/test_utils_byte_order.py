@@ -139,3 +139,46 @@ def test_a_utf16_corpus_with_cr_line_ends_is_still_named(encoding, order):
 
     rows = ["ko\tzh"] + [f"안녕하세요 {i}\t感谢您的帮助" for i in range(50)]
     assert utf16_order(_cr_rows(rows, encoding)) == order
+
+
+def _int16(ids: list[int], order: str) -> bytes:
+    return b"".join(i.to_bytes(2, order) for i in ids)
+
+
+SHORT_IDS = [int(b) for b in _random(48)]  # token ids 0-255, a short raw file
+INT16_IDS = {
+    "short int16 ids LE": lambda: _int16(SHORT_IDS, "little"),
+    "short int16 ids BE": lambda: _int16(SHORT_IDS, "big"),
+    "int16 ids 0-255 LE": lambda: _int16(list(range(256)), "little"),
+    "a few int16 ids, no zero": lambda: _int16([5, 17, 200, 3, 99, 12], "little"),
+}
+
+
+@pytest.mark.parametrize("kind", list(INT16_IDS))
+def test_raw_int16_token_ids_are_not_a_text_file_not_utf16(tmp_path, kind):
+    """Token ids 0-255 saved raw as 16-bit integers have every other byte NUL, as UTF-16 ASCII has: the
+    quarter-NUL rule named them "UTF-16 text saved without a byte-order mark; save it as UTF-8". Read as
+    UTF-16 they are control characters as often as letters: they are no text file."""
+    from rnnkit.utils.byte_order import refuse_no_text, utf16_without_mark
+
+    data = INT16_IDS[kind]()
+    assert not utf16_without_mark(data)
+    path = tmp_path / "ids.bin"
+    with pytest.raises(RnnkitError) as info:
+        refuse_no_text(data, path, "corpus file", "corpus.tsv")
+    assert str(info.value) == (
+        f"{path} is not a text file (a quarter of its bytes or more are NUL): give the corpus file"
+    )
+
+
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text", ["Hello.\tBonjour.\n", "hidden_size: 24\n", "x", "café, naïve — “quoted”\r\n"]
+)
+def test_utf16_text_without_its_mark_is_still_named_so(tmp_path, order, text):
+    from rnnkit.utils.byte_order import refuse_no_text, utf16_without_mark
+
+    data = text.encode(order)
+    assert utf16_without_mark(data)
+    with pytest.raises(RnnkitError, match="every other byte is NUL, as in UTF-16 text saved without"):
+        refuse_no_text(data, tmp_path / "x.tsv", "corpus file", "corpus.tsv")

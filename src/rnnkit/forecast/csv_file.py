@@ -105,8 +105,10 @@ def csv_encoding(path: Path) -> str | None:
     """``utf-16`` or ``utf-32`` for a file that starts with that byte-order mark (pandas reads it so once
     told; the one table every rnnkit reader uses, :mod:`rnnkit.utils.byte_order`); None otherwise (UTF-8,
     the default). UTF-16 without the mark (every other byte 0 in ASCII text) would read as UTF-8
-    holding NUL characters, a garbled table: it is refused in one line."""
-    from rnnkit.utils.byte_order import text_encoding
+    holding NUL characters, a garbled table: it is refused in one line. Numbers under 256 saved raw as
+    16-bit integers have every other byte 0 too, but read as UTF-16 are no text (:func:`utf16_text`):
+    they are not named UTF-16."""
+    from rnnkit.utils.byte_order import text_encoding, utf16_text
 
     start = file_start(path, 512)
     marked = text_encoding(start)
@@ -114,7 +116,12 @@ def csv_encoding(path: Path) -> str | None:
         return marked.lower()
     half = len(start) // 2
     even, odd = start[0 : 2 * half : 2], start[1 : 2 * half : 2]
-    if half >= 4 and {even.count(0), odd.count(0)} == {0, half}:  # text in one byte of each pair
+    ascii_le = (even.count(0), odd.count(0)) == (0, half)  # text in one byte of each pair: H\0i\0
+    if (
+        half >= 4
+        and {even.count(0), odd.count(0)} == {0, half}
+        and utf16_text(start, "LE" if ascii_le else "BE")
+    ):
         raise RnnkitError(
             f"{path} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again"
         )

@@ -118,9 +118,33 @@ def not_text(head: bytes, name: str = "") -> str | None:
 
 def utf16_without_mark(data: bytes) -> bool:
     """Whether ``data``'s NUL bytes sit at every other position, as UTF-16 writes ASCII text (``H\0i\0``),
-    rather than anywhere, as in a program or an archive."""
+    rather than anywhere, as in a program or an archive, and ``data`` reads as UTF-16 text in that byte
+    order (:func:`utf16_text`).
+
+    The NUL bytes alone also fit 16-bit numbers under 256 saved raw (token ids 0-255 as little-endian
+    int16: ``\x05\0\xc8\0``), which were named "UTF-16 text saved without a byte-order mark" and told to
+    be saved as UTF-8: read as UTF-16 they are control characters as often as letters.
+    """
     even, odd = data[0::2].count(0), data[1::2].count(0)
-    return min(even, odd) * 20 <= max(even, odd)  # UTF-16: all on one side (an odd file's last: a few)
+    if min(even, odd) * 20 > max(even, odd):  # UTF-16: all on one side (an odd file's last: a few)
+        return False
+    return utf16_text(data, "LE" if odd > even else "BE")
+
+
+PRINTABLE_SHARE = 0.95  # of the characters of text read as UTF-16: letters, digits, spaces, punctuation
+
+
+def utf16_text(data: bytes, order: str) -> bool:
+    """Whether ``data`` (its first :data:`UTF16_SAMPLE` bytes) decodes as UTF-16 in byte order ``order``
+    (``"LE"`` or ``"BE"``) into text: no lone surrogate, and at least :data:`PRINTABLE_SHARE` of its
+    characters printable or tab, line feed, form feed or carriage return. Binary numbers read so are
+    control characters (U+0000 to U+001F, U+007F to U+009F) a quarter of the time or more."""
+    try:  # not final: a sample may end inside a character
+        text = codecs.getincrementaldecoder(f"utf-16-{order.lower()}")().decode(data[:UTF16_SAMPLE])
+    except UnicodeDecodeError:
+        return False
+    printable = sum(c.isprintable() or c in "\t\n\f\r" for c in text)
+    return bool(text) and printable >= PRINTABLE_SHARE * len(text)
 
 
 # characters no text file holds, in any encoding: NUL and the C0 controls but tab, LF, FF and CR
