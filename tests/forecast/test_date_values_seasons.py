@@ -90,6 +90,33 @@ def test_a_fiscal_year_column_beside_each_rows_date_is_no_date_column(tmp_path):
     assert list(series.dates) == list(MATCH_DAYS) and series.columns == ["amount"]
 
 
+def _year_and_match_date(tmp_path):
+    path = tmp_path / "matches.csv"
+    frame = {"Year": MATCH_DAYS.year, "match_date": MATCH_DAYS.strftime("%Y-%m-%d"), "value": range(200)}
+    pd.DataFrame(frame).to_csv(path, index=False)
+    return path
+
+
+def test_a_year_column_that_repeats_beside_each_rows_date_is_no_date_column(tmp_path):
+    """Year,match_date,value: the Year column came first, and 200 matches of three years were '197
+    duplicated date(s)'; the years repeat, the match dates date the rows (and Year is no target)."""
+    series = load_series(_year_and_match_date(tmp_path))
+    assert list(series.dates) == list(MATCH_DAYS) and series.columns == ["value"]
+
+
+def test_forecast_train_dates_a_year_and_match_date_file_by_its_match_dates(tmp_path, capsys):
+    from rnnkit.cli import main
+
+    path, out = _year_and_match_date(tmp_path), tmp_path / "run"
+    tiny = ["--epochs", "1", "--hidden-size", "4", "--no-progress", "--device", "cpu", "--threads", "1"]
+    code = main(["forecast", "train", "--data", str(path), "--out", str(out), *tiny])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "duplicated date" not in printed.err + printed.out
+    predictions = pd.read_csv(out / "predictions.csv")
+    assert str(MATCH_DAYS[-1].date()) in set(predictions.iloc[:, 0].astype(str))
+
+
 def test_a_season_column_beside_a_stamp_still_dates_the_rows(tmp_path):
     path = tmp_path / "league.csv"
     rows = "".join(f"Arsenal,{s},{60 + k},2024-06-01\n" for k, s in enumerate(_seasons()))

@@ -65,7 +65,8 @@ def closing_price(frame: pd.DataFrame) -> str | None:
 def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
     """``Adj Close``, else ``Close``, else the ``Price`` of an OHLC export (:func:`closing_price`), else
     the only numeric column besides the date (numbers written for people, ``$1,234.50``, count:
-    :mod:`rnnkit.forecast.numbers`; a column with no value does not)."""
+    :mod:`rnnkit.forecast.numbers`; a column with no value does not, nor, beside another, a ``Year`` column
+    of calendar years, which labels the rows of a date column)."""
     for preferred in ("adjclose", "close"):
         for col in frame.columns:
             if loose_name(col) == preferred:
@@ -74,6 +75,11 @@ def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
     if price is not None:
         return price
     numeric = [str(c) for c in frame.columns if c != date_col and holds_numbers(frame, c)]
+    if len(numeric) > 1:  # a year column beside the date (Year,match_date,value) labels rows, it is no value
+        from rnnkit.forecast.date_parts import YEAR_NAMES, holds_years  # which imports this module
+
+        years = [c for c in numeric if loose_name(c) in YEAR_NAMES and holds_years(frame[c])]
+        numeric = [c for c in numeric if c not in years] or numeric
     if len(numeric) == 1:
         return numeric[0]
     if not numeric:

@@ -2,7 +2,8 @@
 
 For a CSV file's or a DataFrame's table (after :mod:`rnnkit.forecast.date_parts` joined a date's parts):
 :func:`find_date_column` takes the column ``--date-column`` names, else one named like a date, else a
-first column of dates, else one of local month names anywhere, else a year column of calendar years, else
+first column of dates, else one of local month names anywhere, else a year column of calendar years
+(unless its years repeat beside a column of a date a row: ``Year,match_date,value``), else
 one column after the first of dates that write their years (``Item,When,Sales`` with ``2024-01-31``); a
 table with none (or with two such columns) is one line (a wide table's years as columns:
 :func:`~rnnkit.forecast.downloads.wide_format`). :func:`read_dates` parses it
@@ -85,11 +86,16 @@ def find_date_column(
         return named
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         # before other dates: Country,Year,Updated,Value is dated by its years; a season beside a
-        # column of each match's date (Season,match_date,Goals) is the match's label, not its date
+        # column of each match's date (Season,match_date,Goals) is the match's label, not its date, and
+        # so is a year that repeats beside one (Year,match_date,value: taken, 120 weekly rows were 117
+        # duplicated dates); a year a row (Year,published,Value) stays the date
         if (
             loose_name(col) in YEAR_NAMES + _SEASON_NAMES
             and (holds_years(frame[col]) or holds_seasons(frame[col]))
-            and (loose_name(col) in YEAR_NAMES or not _dated_elsewhere(frame, str(col), ids))
+            and not (
+                (loose_name(col) not in YEAR_NAMES or not _dates_each_row(frame[col], ids))
+                and _dated_elsewhere(frame, str(col), ids)
+            )
         ):
             return str(col)
         if loose_name(col) in YEAR_NAMES:
