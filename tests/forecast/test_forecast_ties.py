@@ -65,7 +65,11 @@ def test_backtest_counts_wins_ties_and_losses_of_folds():
     evs = [_scored(m) for m in (0.9, 0.9996, 0.95, 1.2, 0.8)]  # win, tie, win, loss, win
     res = BacktestResult(evs, [Split(10, 12, 14)] * 5, pool(evs))
     assert (res.wins, res.ties, res.losses) == (3, 1, 1)
-    assert res.verdict().endswith("; it wins 3, ties 1 and loses 1 of 5 folds.")
+    # then every other baseline, as forecast eval judges it: the pooled linear AR, and the folds it wins
+    assert res.verdict().endswith(
+        "; it wins 3, ties 1 and loses 1 of 5 folds. It beats the linear autoregression over all folds "
+        "(MAE 1.1). The linear autoregression beats the model in 1 of 5 folds."
+    )
     saved = res.to_dict()
     assert (saved["wins"], saved["ties"], saved["losses"]) == (3, 1, 1)
     assert [f["beats_naive"] for f in saved["folds"]] == [True, False, True, False, True]
@@ -88,7 +92,10 @@ def _scores(mase: dict[str, float]) -> SeriesScores:
 def test_many_series_count_ties_apart_for_series_and_folds():
     scores = _scores({"A": 0.9, "B": 0.99996, "C": 1.1})  # win, tie (-0.004% prints as -0.00%), loss
     assert (scores.wins, scores.ties, scores.losses) == (1, 1, 1)
-    assert scores.verdict().endswith("; it beats naive on 1 of 3 series, ties it on 1 and loses on 1.")
+    assert scores.verdict().endswith(
+        "; it beats naive on 1 of 3 series, ties it on 1 and loses on 1. It ties the linear autoregression "
+        "pooled over the series (MASE 1). The linear autoregression beats the model on 1 of 3 series (C)."
+    )
     assert {k: scores.to_dict()[k] for k in ("wins", "ties", "losses")} == {"wins": 1, "ties": 1, "losses": 1}
     folds = [PanelFold({}, {}, {}, _scores({"A": m})) for m in (0.99996, 0.9, 1.1, 0.8)]
     res = PanelBacktest(folds, {}, scores)

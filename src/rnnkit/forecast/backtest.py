@@ -31,7 +31,10 @@ from rnnkit.forecast.evaluate import (
     NAIVE,
     SCORED,
     Evaluation,
+    against_baselines,
     against_naive,
+    beaten_by,
+    count_beaten,
     count_outcomes,
     evaluate,
     pool,
@@ -203,7 +206,19 @@ class BacktestResult:
         else:
             word, rel = against_naive(m, n)
         head = f"The model {word} the naive forecast over all folds (MAE {m:.4g} vs {n:.4g}, {rel})"
-        return f"{head}; it {count_outcomes([ev.outcome for ev in self.evaluations])} of {k} folds."
+        # then every other baseline of the table, as forecast eval's verdict judges it: a model ahead of
+        # naive read green while the linear AR of the same folds was 700 times better
+        return (
+            f"{head}; it {count_outcomes([ev.outcome for ev in self.evaluations])} of {k} folds."
+            + against_baselines(self.pooled, "MAE", where=" over all folds")
+            + count_beaten([ev.beaten_by for ev in self.evaluations], "folds", on="in")
+        )
+
+    @property
+    def beaten_by(self) -> list[str]:
+        """The baselines beside naive whose pooled MAE beats the model's (:func:`beaten_by`): the
+        verdict's win over naive is then no win."""
+        return beaten_by(self.pooled, "MAE")
 
     def to_dict(self) -> dict:
         return {
@@ -222,6 +237,7 @@ class BacktestResult:
             "wins": self.wins,
             "ties": self.ties,
             "losses": self.losses,
+            "beaten_by": self.beaten_by,  # baselines beside naive that beat the model over all folds
             "verdict": self.verdict(),
         }
 

@@ -7,7 +7,7 @@ the naive forecast (lower MASE, which at equal scale is lower MAE).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +55,79 @@ def count_outcomes(outcomes: Sequence[str]) -> str:
     """``wins 3, ties 1 and loses 1``: the outcomes counted, ties apart from wins and losses."""
     counts = [sum(o == k for o in outcomes) for k in (WIN, TIE, LOSS)]
     return "wins {}, ties {} and loses {}".format(*counts)
+
+
+BASELINES = ((LINEAR, "linear autoregression"), (SEASONAL, "seasonal naive forecast"))
+"""The baselines beside naive that a verdict judges the model against, with the words it names them by."""
+
+
+def beaten_by(
+    rows: Mapping[str, Mapping[str, float]], metric: str = "MAE", decimals: int = TIE_DECIMALS
+) -> list[str]:
+    """The baselines beside naive (:data:`BASELINES`) whose ``metric`` in ``rows`` (forecaster -> metric
+    -> value) is below the model's by more than a tie (:func:`naive_outcome`, the verdict's rule). A
+    model ahead of naive that one of them beats has not won: every verdict (one series, a backtest, many
+    series) and the page's colour say so. A baseline without a score (absent, NaN) beats nothing."""
+    m = rows[MODEL][metric]
+    return [
+        name
+        for name, _ in BASELINES
+        if np.isfinite(rows.get(name, {}).get(metric, np.nan))
+        and naive_outcome(m, rows[name][metric], decimals) == LOSS
+    ]
+
+
+def against_baselines(
+    rows: Mapping[str, Mapping[str, float]],
+    metric: str = "MAE",
+    decimals: int = TIE_DECIMALS,
+    where: str = "",
+) -> str:
+    """The verdict's sentences on the baselines beside naive: the linear AR's always (``It beats`` or
+    ``It ties the linear autoregression (MAE 3.1).``), and each one that beats the model (:func:`beaten_by`)
+    said as naive is, by how much (``The linear autoregression beats the model: MAE 0.004658 vs the
+    model's 3.172 (the model's is 681 times as large).``): 'It does not beat the linear autoregression'
+    after 'The model beats the naive forecast (-0.3%)' read as a footnote to a win. ``where``: what the
+    scores pool (`` over all folds``). A tie is the naive verdict's: a model blended all the way to the
+    AR (--linear-blend, weight 0) is the AR up to float32 rounding, which must not decide."""
+    m, beaten, said = rows[MODEL][metric], beaten_by(rows, metric, decimals), ""
+    for name, label in BASELINES:
+        if not np.isfinite(a := rows.get(name, {}).get(metric, np.nan)):
+            continue
+        if name in beaten:
+            # by how much, as the naive sentence says it; a factor where a percentage would be huge
+            rel = "" if a == 0 else f" ({against_naive(m, a, decimals)[1]})"
+            if a > 0 and m / a >= 10:
+                rel = f" (the model's is {m / a:,.0f} times as large)"
+            said += f" The {label} beats the model{where}: {metric} {a:.4g} vs the model's {m:.4g}{rel}."
+        elif name == LINEAR:  # the seasonal naive is named only where it wins: the table shows the rest
+            word = "beats" if naive_outcome(m, a, decimals) == WIN else "ties"
+            said += f" It {word} the linear autoregression{where} ({metric} {a:.4g})."
+    return said
+
+
+def count_beaten(
+    beaten: Sequence[Sequence[str]], parts: str, names: Sequence[str] = (), on: str = "on"
+) -> str:
+    """``' The linear autoregression beats the model on 2 of 3 series (A, C).'``: for each baseline
+    that beats the model on one part or more (``beaten``: each part's :func:`beaten_by`), on how many of
+    the ``parts`` (``series``; ``folds``, ``in`` them), naming the first few of ``names`` (the parts'
+    names) when given. Nothing where no baseline beats the model on any part."""
+    said = ""
+    for name, label in BASELINES:
+        lost = [k for k, b in enumerate(beaten) if name in b]
+        if not lost:
+            continue
+        named = ""
+        if names:
+            shown = [str(names[k]) for k in lost[:SHOWN_PARTS]]
+            more = f" and {len(lost) - SHOWN_PARTS} more" if len(lost) > SHOWN_PARTS else ""
+            named = f" ({', '.join(shown)}{more})"
+        said += f" The {label} beats the model {on} {len(lost)} of {len(beaten)} {parts}{named}."
+    return said
+
+
+SHOWN_PARTS = 5  # parts named by count_beaten; the rest are counted
 
 
 def naive_in_words(horizon: int) -> str:
@@ -114,16 +187,9 @@ class Evaluation:
     @property
     def beaten_by(self) -> list[str]:
         """The baselines other than naive (the linear AR, the seasonal naive) whose MAE is below the
-        model's by more than a tie (the verdict's rule): a model that beats naive by 0.3% while the AR is
-        700 times better has not won, and the verdict and the page's colour must not say it has. A
-        baseline without a score (NaN) beats nothing."""
-        m = self.rows[MODEL]["MAE"]
-        return [
-            name
-            for name in (LINEAR, SEASONAL)
-            if np.isfinite(self.rows.get(name, {}).get("MAE", np.nan))
-            and naive_outcome(m, self.rows[name]["MAE"], self.tie_decimals) == LOSS
-        ]
+        model's by more than a tie (:func:`beaten_by`): a model that beats naive by 0.3% while the AR is
+        700 times better has not won, and the verdict and the page's colour must not say it has."""
+        return beaten_by(self.rows, "MAE", self.tie_decimals)
 
     def verdict(self) -> str:
         """One plain sentence: does the model beat naive, and by how much (relative MAE)."""
@@ -146,29 +212,11 @@ class Evaluation:
         return text + self._against_ar(m) + self._behind_on_rmse()
 
     def _against_ar(self, m: float) -> str:
-        """The linear AR's sentence, and the seasonal naive's where it beats the model. A baseline that
-        beats the model is said as the naive one is, by how much: 'It does not beat the linear
-        autoregression (MAE 0.004658)' after 'The model beats the naive forecast (-0.3%)' read as a
-        footnote to a win, of a model 700 times worse than the AR."""
-        said = ""
-        for name, label in ((LINEAR, "linear autoregression"), (SEASONAL, "seasonal naive forecast")):
-            if not np.isfinite(a := self.rows.get(name, {}).get("MAE", np.nan)):
-                continue
-            # the naive verdict's rule: a difference that prints as 0.0% is a tie. A model blended all the
-            # way to the AR (--linear-blend, weight 0) is the AR up to float32 rounding, which must not
-            # decide between "beats" and "does not beat"; both exact on a constant part tie too.
-            outcome = naive_outcome(m, a, self.tie_decimals)
-            if outcome == LOSS:
-                # by how much, as the naive sentence says it; a factor where a percentage would be huge
-                rel = "" if a == 0 else f" ({against_naive(m, a, self.tie_decimals)[1]})"
-                if a > 0 and m / a >= 10:
-                    rel = f" (the model's is {m / a:,.0f} times as large)"
-                said += f" The {label} beats the model: MAE {a:.4g} vs the model's {m:.4g}{rel}."
-            elif name == LINEAR:  # the seasonal naive is named only where it wins: the table shows the rest
-                said += (
-                    f" It {'beats' if outcome == WIN else 'ties'} the linear autoregression (MAE {a:.4g})."
-                )
-        return said
+        """The linear AR's sentence, and the seasonal naive's where it beats the model
+        (:func:`against_baselines`), for a model whose MAE is ``m``."""
+        return against_baselines(
+            {**self.rows, MODEL: {**self.rows[MODEL], "MAE": m}}, "MAE", self.tie_decimals
+        )
 
     def _behind_on_rmse(self) -> str:
         """A sentence where the model is ahead of naive or the linear AR on MAE but behind it on RMSE,

@@ -188,6 +188,7 @@ class PanelBacktest:
         return (
             f"{head}{self.scores.unscaled_note()}; it {folds} of {len(self.folds)} folds (pooled); over all "
             f"folds {self.scores.series_counts()}."
+            + self.scores.against_baselines(" pooled over every series and fold")
         )
 
     def fold_outcomes(self) -> list[str]:

@@ -31,7 +31,10 @@ from rnnkit.forecast.evaluate import (
     TIE,
     WIN,
     Evaluation,
+    against_baselines,
     against_naive,
+    beaten_by,
+    count_beaten,
     naive_outcome,
     pool,
     scored_in_all,
@@ -90,11 +93,44 @@ class SeriesScores:
     def outcomes(self) -> dict[str, str]:
         """Series name -> win, tie or loss of the model's MASE against naive's, by the verdict's rule
         (a difference that prints as 0.00% is a tie); on MAE for a series without a MASE."""
-        metric = {name: "MAE" if name in self.unscaled else "MASE" for name in self.per_series}
         return {
-            name: naive_outcome(r[MODEL][metric[name]], r[NAIVE][metric[name]], POOLED_DECIMALS)
+            name: naive_outcome(r[MODEL][self._metric(name)], r[NAIVE][self._metric(name)], POOLED_DECIMALS)
             for name, r in self.per_series.items()
         }
+
+    def _metric(self, name: str) -> str:
+        """What series ``name`` is judged on: its MASE, or its MAE where it has no MASE (no scale)."""
+        return "MAE" if name in self.unscaled else "MASE"
+
+    @property
+    def beaten_by(self) -> list[str]:
+        """The baselines beside naive whose pooled MASE beats the model's, by the verdict's rule
+        (:func:`~rnnkit.forecast.evaluate.beaten_by`): a win over naive is then no win."""
+        return beaten_by(self._pooled_rows(), "MASE", POOLED_DECIMALS)
+
+    @property
+    def series_beaten_by(self) -> dict[str, list[str]]:
+        """Series name -> the baselines beside naive that beat the model on it (MASE; MAE for a series
+        without a MASE), by the rule of the series counts."""
+        return {
+            name: beaten_by(r, self._metric(name), POOLED_DECIMALS) for name, r in self.per_series.items()
+        }
+
+    def _pooled_rows(self) -> dict[str, dict[str, float]]:
+        """:attr:`pooled` as an evaluation's rows (forecaster -> ``{"MASE": ...}``)."""
+        return {f: {"MASE": value} for f, value in self.pooled.items()}
+
+    def against_baselines(self, where: str = " pooled over the series") -> str:
+        """The verdict's sentences on the linear AR and the seasonal naive: pooled (``where`` the MASE
+        pools), then on how many series each beats the model (naming them), as one series' verdict
+        judges every baseline of its table (:func:`~rnnkit.forecast.evaluate.against_baselines`)."""
+        pooled = (
+            ""
+            if math.isnan(self.pooled[NAIVE])
+            else against_baselines(self._pooled_rows(), "MASE", POOLED_DECIMALS, where)
+        )
+        per_series = self.series_beaten_by
+        return pooled + count_beaten(list(per_series.values()), "series", list(per_series))
 
     @property
     def wins(self) -> int:
@@ -154,7 +190,7 @@ class SeriesScores:
             head = (
                 f"{subject} {word} the naive forecast pooled over the series (MASE {m:.4g} vs {n:.4g}, {rel})"
             )
-        return f"{head}{self.unscaled_note()}; {self.series_counts()}."
+        return f"{head}{self.unscaled_note()}; {self.series_counts()}.{self.against_baselines()}"
 
     def unscaled_note(self) -> str:
         """``` (MASE leaves out B: ...)``` for the series without a MASE, or nothing."""
@@ -174,6 +210,9 @@ class SeriesScores:
             "wins": self.wins,
             "ties": self.ties,
             "losses": self.losses,
+            # the baselines beside naive that beat the model: pooled, and on each series
+            "beaten_by": self.beaten_by,
+            "series_beaten_by": self.series_beaten_by,
             "verdict": self.verdict(),
         }
 
