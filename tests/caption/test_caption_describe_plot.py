@@ -66,7 +66,7 @@ def test_dash_reads_one_image_from_standard_input(trained, tmp_path, monkeypatch
     assert (dash, path) == ("-", str(png)) and piped == read
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"not an image\n")))
     assert main(["caption", "describe", "--model", str(run), "-"]) == 2
-    assert capsys.readouterr().err == "rnnkit: error: unreadable image - (UnidentifiedImageError)\n"
+    assert capsys.readouterr().err == "rnnkit: error: unreadable image - (a text file, not a picture)\n"
     assert main(["caption", "describe", "--model", str(run), "-", "-"]) == 2
     assert "given more than once" in capsys.readouterr().err
 

@@ -42,6 +42,6 @@ def test_a_file_with_a_name_is_named_by_it(cap, picture, tmp_path):
     with open(broken, "rb") as f, pytest.raises(RnnkitError, match=rf"^unreadable image {broken} \("):
         cap.describe([picture, f])
     with pytest.raises(
-        RnnkitError, match=r"^unreadable image \(UnidentifiedImageError\)$"
+        RnnkitError, match=r"^unreadable image \(a text file, not a picture\)$"
     ):  # alone: no place to say
         cap.describe(io.BytesIO(b"not a picture"))

@@ -101,6 +101,28 @@ HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
             b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
             "(a PDF document, not a picture: export its page as PNG first)",
         ),
+        # a download that got the page around the picture, or the server's error page (curl -o photo.jpg)
+        (
+            "photo.jpg",
+            b"\n<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body><svg></svg></body></html>",
+            "(a web page (HTML), not a picture: download the image itself, not the page)",
+        ),
+        ("page.png", b"<HTML><BODY>Not Found</BODY></HTML>", "(a web page (HTML), not a picture: download"),
+        (
+            "photo.png.gz",
+            b"\x1f\x8b\x08\x00" + b"\x00" * 40,
+            "(gzip-compressed, not a picture: decompress it first)",
+        ),
+        (
+            "photos.zip",
+            b"PK\x03\x04" + b"\x00" * 40,
+            "(a zip archive, not a picture: unzip it and give the pictures inside)",
+        ),
+        (
+            "notes.png",
+            "a red circle, in Korean 빨간 원\n\tsecond line\r\n".encode(),
+            "(a text file, not a picture)",
+        ),
     ],
 )
 def test_a_file_pillow_cannot_identify_says_what_it_is(tmp_path, name, data, says):
@@ -124,8 +146,12 @@ def test_a_truncated_file_gives_pillows_reason(tmp_path):
 
 def test_a_text_file_named_png_is_still_unreadable(tmp_path):
     (tmp_path / ".png").write_text("hello, this is text\n")
-    with pytest.raises(RnnkitError, match=r"^unreadable image .*\.png \(UnidentifiedImageError\)$"):
+    with pytest.raises(RnnkitError, match=r"^unreadable image .*\.png \(a text file, not a picture\)$"):
         load_image(tmp_path / ".png", 16)
+    # bytes Pillow cannot tell and that are no text still get Pillow's word: nothing is guessed
+    (tmp_path / "noise.png").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(RnnkitError, match=r"^unreadable image .*noise\.png \(UnidentifiedImageError\)$"):
+        load_image(tmp_path / "noise.png", 16)
 
 
 def test_a_pattern_that_matched_nothing_is_named_as_one(tmp_path):

@@ -22,8 +22,9 @@ Behaviour on awkward input (documented in docs/caption.md):
 - an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused, its size said;
 - an image smaller than 4x4 pixels is refused (too little to describe; resizing would invent it);
 - an unreadable or non-image file raises :class:`RnnkitError` naming it (and saying what it is where
-  its first bytes tell: an empty file, an SVG drawing, a PDF, a HEIC or AVIF photo; Pillow's reason for a
-  truncated one), or, with ``skip=True``, is skipped and counted;
+  its first bytes tell: an empty file, an SVG drawing, a PDF, a HEIC or AVIF photo, an archive, a web
+  page or other text; Pillow's reason for a truncated one), or, with ``skip=True``, is skipped and
+  counted;
 - an animation or a multi-page file (GIF, APNG, WebP, TIFF) is read as its first frame;
 - a missing path holding ``*``, ``?`` or ``[`` is named as a shell pattern that matched no file, and a
   symbolic link to nothing (in a folder too: :func:`images_in` keeps it) by where it points.
@@ -34,6 +35,7 @@ Files and in-memory Pillow images go through the same :func:`to_rgb`, so an imag
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import struct
@@ -46,6 +48,7 @@ from typing import BinaryIO
 import numpy as np
 import torch
 
+from rnnkit.utils.byte_order import archive
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.user_paths import expand_user
 from rnnkit.utils.wording import one_field
@@ -377,7 +380,8 @@ JXL_SIGNATURES = (b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n")  # JPEG XL: ba
 
 def _unidentified(path: Path | BinaryIO) -> str:
     """Why Pillow could not tell what ``path`` is, from its first bytes: an empty file, an SVG drawing, a
-    PDF, a HEIC, AVIF or JPEG XL photo (each with what to do), else Pillow's error's name. Why: every one of them was
+    PDF, a HEIC, AVIF or JPEG XL photo, a compressed file or an archive, a web page, other text (each
+    with what to do), else Pillow's error's name. Why: every one of them was
     the same ``(UnidentifiedImageError)``, which tells a user neither what is wrong nor what to do."""
     from PIL import features
 
@@ -401,10 +405,29 @@ def _unidentified(path: Path | BinaryIO) -> str:
         return "a JPEG XL picture, which Pillow does not read here: convert it to JPEG or PNG first"
     if head.startswith(b"%PDF"):
         return "a PDF document, not a picture: export its page as PNG first"
+    if found := archive(head):  # photos.zip, or a picture still gzip-compressed (a .png.gz download)
+        what, tool = found
+        fix = "unzip it and give the pictures inside" if tool == "unzip" else "decompress it first"
+        return f"{what}, not a picture: {fix}"
     markup = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # an XML declaration or comment may come first
+    if markup.lower().startswith((b"<!doctype html", b"<html")):  # before SVG: a page may hold an <svg>
+        # a download that saved the page an image was shown on, or the server's error or login page
+        return "a web page (HTML), not a picture: download the image itself, not the page"
     if markup.startswith(b"<") and b"<svg" in markup.lower():
         return "an SVG drawing, not a picture of pixels: convert it to PNG first"
+    if _is_text(head):
+        return "a text file, not a picture"
     return "UnidentifiedImageError"
+
+
+def _is_text(head: bytes) -> bool:
+    """Whether ``head``, a file's first bytes, reads as UTF-8 text: no byte that UTF-8 forbids (the last
+    character may be cut by the read) and no control character but tab, line breaks and form feed."""
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head)  # not final: a cut character
+    except UnicodeDecodeError:
+        return False
+    return not re.search(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text)
 
 
 def refuse_url(text: str) -> None:
