@@ -456,7 +456,8 @@ class RecurrentBase(nn.Module):
         cast = V.autocast_dtype(x, weight)  # one query per call: it holds for x and states on its device
         if cast is not None and x.is_floating_point():
             x = x.to(cast)
-        V.check_input(self.kind, x, self.input_size, weight, cast is not None, batch_first)
+        packed = isinstance(input, PackedSequence)
+        V.check_input(self.kind, x, self.input_size, weight, cast is not None, batch_first, packed)
         unbatched = x.dim() == 2
         if unbatched:
             if lengths is not None:

@@ -137,10 +137,19 @@ def not_a_tensor(kind: str, x: object, expected: str) -> InputTypeError:
 
 
 def check_input(
-    kind: str, x: object, input_size: int, weight: Tensor, autocast: bool = False, batch_first: bool = False
+    kind: str,
+    x: object,
+    input_size: int,
+    weight: Tensor,
+    autocast: bool = False,
+    batch_first: bool = False,
+    packed: bool = False,
 ) -> None:
     """A layer input must be a ``(L, N, H_in)``/``(N, L, H_in)`` or ``(L, H_in)`` tensor on the weights'
-    device, of their dtype (any floating dtype under ``autocast``)."""
+    device, of their dtype (any floating dtype under ``autocast``). ``packed``: ``x`` is a
+    PackedSequence's data, padded; another dtype is then a :class:`DtypeError`, both ``ValueError``
+    (torch.nn's GRU and RNN) and ``RuntimeError`` (torch.nn's LSTM, whose packed path skips its dtype
+    check and fails in the kernel)."""
     if not isinstance(x, Tensor):
         raise not_a_tensor(kind, x, "a tensor or PackedSequence")
     if x.dim() not in (2, 3):
@@ -158,7 +167,7 @@ def check_input(
     dtype_ok = x.dtype == weight.dtype or (autocast and x.is_floating_point())
     if not dtype_ok or x.device != weight.device:
         # torch.nn's layers: ValueError for the dtype, RuntimeError for the device
-        error = RnnkitError if x.device == weight.device else DtypeError
+        error = RnnkitError if x.device == weight.device and not packed else DtypeError
         raise error(
             f"{kind} input is {x.dtype} on {x.device}, but its weights are {weight.dtype} on "
             f"{weight.device}; {conversion_hint(x, weight)}"

@@ -50,10 +50,12 @@ class ShapeError(RnnkitError, RuntimeError):
 
 class DtypeError(RnnkitError, RuntimeError):
     """A tensor of the wrong dtype or on the wrong device where ``torch.nn`` raises ``RuntimeError``:
-    a cell's input or state, a layer's initial state, a layer's input on another device.
+    a cell's input or state, a layer's initial state, a layer's input on another device, a
+    PackedSequence of the wrong dtype (``ValueError`` in torch.nn's GRU and RNN, ``RuntimeError`` in
+    its LSTM: this class is both).
 
-    (A layer's *input* of the wrong dtype is a plain :class:`RnnkitError`, a ``ValueError``, because
-    that is what ``torch.nn``'s layers raise for it.)
+    (A layer's padded *input* of the wrong dtype is a plain :class:`RnnkitError`, a ``ValueError``,
+    because that is what ``torch.nn``'s layers raise for it.)
     """
 
 
