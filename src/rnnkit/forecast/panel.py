@@ -60,6 +60,7 @@ from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.table import read_table
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.wording import plural
 
 T = TypeVar("T")
 
@@ -320,7 +321,7 @@ def too_short(short: list[tuple[Series, str]], n_series: int, option: str) -> st
     first = short[0][1]
     if len(short) == n_series:
         return first
-    named = ", ".join(f"{s.name} ({len(s)} rows)" for s, _ in short)
+    named = ", ".join(f"{s.name} ({plural(len(s), 'row')})" for s, _ in short)
     them = "it" if len(short) == 1 else "them"
     window_helps = all(SHORTER_WINDOW in message for _, message in short)
     options = [o for o in re.split(r", | or ", option) if o and (o != "--window" or window_helps)]

@@ -28,6 +28,7 @@ from rnnkit.forecast.windows import (
     window_ends,
 )
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.wording import plural
 
 MIN_TRAIN_SAMPLES = 8
 MOST_ROWS_SEARCHED = 100_000  # a short series is told the fewest rows that fit only up to this many
@@ -113,7 +114,7 @@ def prepare(
     need = first_input_row(predict) + window + horizon
     if n < need + MIN_TRAIN_SAMPLES:
         raise RnnkitError(
-            f"series too short: {series.name} has {n} rows; --window {window} and --horizon {horizon} "
+            f"series too short: {series.name} has {plural(n, 'row')}; --window {window} and --horizon {horizon} "
             f"need at least {need + MIN_TRAIN_SAMPLES} rows before any test set; "
             f"{_advice(n, window, horizon, predict, split, need_test, fractions)}"
         )
@@ -129,7 +130,7 @@ def prepare(
         left = f"{_listed([f'{k} {part}' for part, k, _ in parts])} windows"
         need_text = _listed([str(fewest) for _, _, fewest in parts])
         raise RnnkitError(
-            f"series too short: {series.name} has {n} rows, which leave {left} for --window {window} "
+            f"series too short: {series.name} has {plural(n, 'row')}, which leave {left} for --window {window} "
             f"--horizon {horizon}; need at least {need_text}; "
             f"{_advice(n, window, horizon, predict, split, need_test, fractions, n_train >= MIN_TRAIN_SAMPLES)}"
         )
@@ -280,7 +281,7 @@ def latest_window(
         # "needs 5" beside a window of 4 read as a miscount: a change needs the row before it too
         why = f" ({window} {predict}, each from the row before it)" if need > window else ""
         raise RnnkitError(
-            f"series too short: {series.name} has {len(series)} rows; the model's window needs {need}{why}"
+            f"series too short: {series.name} has {plural(len(series), 'row')}; the model's window needs {need}{why}"
         )
     changes = feature_changes(series.values) if changes is None else changes
     tail = series.values[-need:]  # (need, C): the window's rows and the one its first change starts from
