@@ -115,7 +115,7 @@ FORECAST = {
     "quantiles": {"type": "array", "items": NUMBERS, "description": "per date, the model's forecast at each level"},
     "model": {**NUMBERS, "description": "the model's point forecast at dates"},
     "naive": {**NUMBERS, "description": "the naive forecast (the last value seen) at dates"},
-    "ar": {**NUMBERS, "description": "the linear autoregression's forecast at dates"},
+    "ar": {**NUMBERS, "description": "the linear AR's forecast at dates"},
     "seasonal_naive": {**NUMBERS, "description": "the seasonal naive forecast at dates, only for a series "
                        "with a season"},
     "metrics": _of("object", "forecaster (model, naive, linear AR, seasonal naive) -> metric -> value",
