@@ -105,6 +105,48 @@ def test_a_cut_beam_tree_shows_the_side_that_hides_more(server, width):
             assert edge in positions[:4] and edge in positions[4:], style
 
 
+EDGES = """() => { const box = document.querySelector('#attention'), b = box.getBoundingClientRect(),
+    c = box.querySelector('canvas').getBoundingClientRect();
+  return Object.fromEntries([...box.querySelectorAll('.edge')].map(e => { const r = e.getBoundingClientRect();
+    return [e.classList[1], {shown: getComputedStyle(e).visibility === 'visible', left: r.left - b.left,
+      right: b.right - r.right, top: r.top - c.top, bottom: c.bottom - r.bottom, box: b.width}]; })); }"""
+
+
+def test_a_cut_heat_map_shows_the_side_that_hides_more(server):
+    """At 390 px a long sentence's attention map (and a long input's gates) scrolls in its box, and ended
+    at the box's edge with no sign that it went on: a table's shadows lie behind it, and a map is opaque.
+    Its edges lie over it, a shadow on each side that hides more; hovering under one still reads a cell."""
+    sentence = "My name is John and I paid 12,500 won for the taxi to Seoul Station at 3:30."
+    with browser_page(390) as page:
+        page.goto(server + "/translate")
+        wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")
+        page.fill("#text", sentence)
+        page.click("#go")
+        wait(page, "!document.querySelector('#go').disabled && document.querySelector('#attention.cut')")
+        edges = page.evaluate(EDGES)
+        assert not edges["left"]["shown"] and edges["right"]["shown"], edges  # more on the right only
+        right = edges["right"]
+        assert abs(right["right"]) <= 1 and right["left"] > right["box"] / 2, edges  # at the box's right side
+        assert abs(right["top"]) <= 1 and abs(right["bottom"]) <= 1, edges  # over the whole map
+        page.locator("#attention").scroll_into_view_if_needed()
+        box = page.locator("#attention").bounding_box()
+        page.mouse.move(box["x"] + box["width"] - 4, box["y"] + box["height"] * 0.6)
+        wait(
+            page,
+            "document.querySelector('.tip') && getComputedStyle(document.querySelector('.tip')).display !== 'none'",
+        )
+        page.evaluate("document.querySelector('#attention').scrollLeft = 1e6")
+        wait(page, "document.querySelector('#attention.more-left:not(.more-right)')")
+        edges = page.evaluate(EDGES)
+        assert edges["left"]["shown"] and not edges["right"]["shown"], edges  # its end reached
+        assert abs(edges["left"]["left"]) <= 1, edges
+        # a short sentence's map fits: no edges
+        page.fill("#text", "I am a student.")
+        page.click("#go")
+        wait(page, "!document.querySelector('#go').disabled && !document.querySelector('#attention.cut')")
+        assert page.evaluate(EDGES) == {}
+
+
 @pytest.fixture(scope="module")
 def bare_server():
     """A server of the shipped translator alone (the API page needs no trained model)."""

@@ -221,7 +221,8 @@ const RK = (() => {
   // optional click. opts: rowLabels, colLabels, lo, hi, diverging, cell (px height), title, onHover, onClick.
   function heatmap(container, matrix, opts = {}) {
     container.textContent = "";
-    container.classList.remove("scroll");  // set again below if this map is too wide for its box
+    container.classList.remove("scroll", "cut", "more-left", "more-right");  // set again below if this map is too wide for its box
+    container.onscroll = null;
     ["role", "tabindex", "aria-label"].forEach(k => container.removeAttribute(k));
     const rows = matrix.length, cols = rows ? matrix[0].length : 0;
     const rowLabels = opts.rowLabels || [], colLabels = opts.colLabels || [];
@@ -249,6 +250,7 @@ const RK = (() => {
       container.classList.add("scroll");
       Object.entries({role: "region", tabindex: 0, "aria-label": `${opts.title || "heat map"}, scrolls sideways`})
         .forEach(([k, v]) => container.setAttribute(k, v));
+      cutEdges(container);
     }
     ctx.scale(dpr, dpr);
     ctx.font = "11px system-ui, sans-serif";
@@ -320,6 +322,23 @@ const RK = (() => {
       });
     }
     return canvas;
+  }
+
+  // A heat map cut by its box shows a shadow on each side that hides more, as a cut table does (at 390 px
+  // a long sentence's attention map and a long input's gates ended at the box's edge with no sign that
+  // they went on, as a phone draws no scroll bar until touched). A table's shadows lie behind it, under
+  // white covers that scroll with it; a map is opaque, so these lie over it: an edge that stays at each
+  // side of the box (sticky), shown while that side hides columns.
+  function cutEdges(box) {
+    const edge = (side) => el("span", {class: `edge ${side}`, "aria-hidden": "true"});
+    box.classList.add("cut");
+    box.prepend(edge("left"));
+    box.append(edge("right"));
+    box.onscroll = () => {
+      box.classList.toggle("more-left", box.scrollLeft > 1);
+      box.classList.toggle("more-right", box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+    };
+    box.onscroll();
   }
 
   // Ticks between lo and hi at a round step (1, 2, 2.5 or 5 times a power of ten): the widest step that
