@@ -55,3 +55,46 @@ def test_a_utf8_corpus_with_cr_line_ends_and_a_stray_nul_is_checked_not_called_u
     out, err = capsys.readouterr()
     assert "UTF-16" not in out + err
     assert "50 pairs" in out
+
+
+RU_UK = "Как дела у тебя сегодня?\tЯк справи у тебе сьогодні?\nСпасибо большое\tДякую дуже\n" * 30
+AR_ARZ = "مرحبا بالعالم، كيف حالك اليوم\tأهلا يا عالم، إزيك النهارده\n" * 30
+
+
+@pytest.mark.parametrize(
+    ("pairs", "langs", "encoding", "order"),
+    [
+        (RU_UK, ("ru", "uk"), "utf-16-le", "LE"),
+        (RU_UK, ("ru", "uk"), "utf-16-be", "BE"),
+        (AR_ARZ, ("ar", "arz"), "utf-16-le", "LE"),
+    ],
+)
+def test_a_russian_or_arabic_corpus_in_utf16_without_its_mark_is_named_by_the_cli(
+    tmp_path, capsys, pairs, langs, encoding, order
+):
+    """Its Cyrillic and Arabic letters are valid UTF-8 in UTF-16 (U+0430 is 0x30 0x04): 146853a4 read it as
+    UTF-8, and train said "ru_uk.tsv has no column '0'; columns: @825B  <8@, ...", check-corpus "no Hangul"."""
+    from rnnkit.cli import main
+
+    path = tmp_path / "ru_uk.tsv"
+    path.write_bytes(pairs.encode(encoding))
+    said = f"rnnkit: error: {path} is UTF-16 {order} text saved without a byte-order mark; save it as UTF-8"
+    src, tgt = langs
+    train = [
+        "translate",
+        "train",
+        "--corpus",
+        str(path),
+        "--format",
+        "tsv",
+        "--src-col",
+        "0",
+        "--tgt-col",
+        "1",
+    ]
+    train += ["--src-lang", src, "--tgt-lang", tgt, "--out", str(tmp_path / "model")]
+    for args in (train, ["translate", "check-corpus", str(path)], [*train, "--stream"]):
+        assert main(args) == 2
+        out, err = capsys.readouterr()
+        assert err.strip().splitlines() == [said]
+    assert not (tmp_path / "model").exists()

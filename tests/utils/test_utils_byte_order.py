@@ -182,3 +182,51 @@ def test_utf16_text_without_its_mark_is_still_named_so(tmp_path, order, text):
     assert utf16_without_mark(data)
     with pytest.raises(RnnkitError, match="every other byte is NUL, as in UTF-16 text saved without"):
         refuse_no_text(data, tmp_path / "x.tsv", "corpus file", "corpus.tsv")
+
+
+RU_UK = ["ru\tuk"] + [
+    f"Как дела у тебя сегодня, {i}?\tЯк справи у тебе сьогодні, {i}?" for i in range(40)
+]  # basic Cyrillic (U+0410-044F) and Ukrainian і, є, ї: both bytes of each under 0x80 in UTF-16
+AR_ARZ = ["ar\tarz"] + [
+    f"مرحبا بالعالم، كيف حالك اليوم {i}\tأهلا يا عالم، إزيك النهارده {i}" for i in range(40)
+]
+# 146853a4's "a sample that decodes as UTF-8 is not UTF-16" let these through, read as garbled UTF-8: UTF-16
+# Cyrillic and Arabic are valid UTF-8, full of control bytes (0x04, 0x06)
+CYRILLIC_ARABIC_UTF16 = {
+    "Russian-Ukrainian TSV, UTF-16 LE": ("utf-16-le", RU_UK, "LE"),
+    "Russian-Ukrainian TSV, UTF-16 BE": ("utf-16-be", RU_UK, "BE"),
+    "Arabic TSV, UTF-16 LE": ("utf-16-le", AR_ARZ, "LE"),
+    "Arabic TSV, UTF-16 BE": ("utf-16-be", AR_ARZ, "BE"),
+}
+
+
+@pytest.mark.parametrize("kind", list(CYRILLIC_ARABIC_UTF16))
+@pytest.mark.parametrize("ends", ["\n", "\r\n", "\r"])
+def test_cyrillic_and_arabic_utf16_without_its_mark_is_named(tmp_path, kind, ends):
+    from rnnkit.utils.byte_order import refuse_no_text, utf16_order
+
+    encoding, rows, order = CYRILLIC_ARABIC_UTF16[kind]
+    data = (ends.join(rows) + ends).encode(encoding)
+    data.decode("utf-8")  # valid UTF-8: what let it through
+    assert utf16_order(data) == order
+    path = tmp_path / "pairs.tsv"
+    with pytest.raises(RnnkitError) as info:
+        refuse_no_text(data, path, "corpus file", "corpus.tsv")
+    assert (
+        str(info.value) == f"{path} is UTF-16 {order} text saved without a byte-order mark; save it as UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ("\n".join(RU_UK) + "\t\x00\n").encode(),  # UTF-8 Cyrillic and Arabic with a stray NUL stay UTF-8
+        ("\r".join(AR_ARZ) + "\t\x00\r").encode(),
+        ("\r".join(KO_EN[:20]) + "\t\x00\x1b[0m\r").encode(),  # a NUL and an escape: UTF-16 says no too
+        b"sentence 1\t\x00\x01\n",
+    ],
+)
+def test_utf8_with_a_stray_nul_and_a_control_character_is_not_utf16(data):
+    from rnnkit.utils.byte_order import utf16_order
+
+    assert utf16_order(data) is None

@@ -157,26 +157,32 @@ def utf16_order(data: bytes) -> str | None:
     holding NUL bytes) reads as UTF-16 text in that byte order, else None: text with few ASCII characters
     (a Korean-Chinese corpus: about a tenth of its bytes NUL), which :func:`utf16_without_mark` and the
     quarter-NUL rule miss. All must agree: most NUL bytes sit on that order's high-byte side (its tabs,
-    line breaks and spaces: tab then NUL in LE); its first :data:`UTF16_SAMPLE` bytes are not UTF-8, and
-    read in that order hold no lone surrogate, NUL or control character; most LF bytes read as its line
-    breaks, and most tab, CR and LF bytes together as its tabs and line ends; and with no LF byte, a
-    thirty-second or more of them are NUL.
+    line breaks and spaces: tab then NUL in LE); its first :data:`UTF16_SAMPLE` bytes are not UTF-8 text
+    (they break UTF-8's rules, or read as UTF-8 hold a control character besides NUL), and read in that
+    order hold no lone surrogate, NUL or control character; most LF bytes read as its line breaks, and
+    most tab, CR and LF bytes together as its tabs and line ends; and with no LF byte, a thirty-second or
+    more of them are NUL.
 
     Korean in UTF-8 decodes cleanly as UTF-16 BE, and NUL is valid UTF-8: UTF-8 text with a stray NUL
-    (a ``\t\0`` cell) decodes as UTF-8, and in it a tab, CR or LF reads as one in UTF-16 only beside a
-    NUL, so most of them do not; a file with CR line ends (old Mac Excel's "Tab delimited text") or one
-    line has no LF to count, so its NULs must be many, as a UTF-16 file's tabs, breaks and spaces are. A
-    program, weights (a length's zero bytes read as U+0000) or random bytes (lone surrogates) fail."""
+    (a ``\t\0`` cell) decodes as UTF-8 into text, and in it a tab, CR or LF reads as one in UTF-16 only
+    beside a NUL, so most of them do not; a file with CR line ends (old Mac Excel's "Tab delimited text")
+    or one line has no LF to count, so its NULs must be many, as a UTF-16 file's tabs, breaks and spaces
+    are. UTF-16 Russian, Ukrainian or Arabic (U+0410-044F, U+0620-064A: both bytes under 0x80) decodes as
+    UTF-8 too, but into control characters (its 0x04 and 0x06 bytes): "it decodes as UTF-8" alone let it
+    be read as garbled UTF-8. A program, weights (a length's zero bytes read as U+0000) or random bytes
+    (lone surrogates) fail."""
     sample = data[:UTF16_SAMPLE]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     if even == odd:
         return None
     order = "LE" if odd > even else "BE"  # ASCII's high byte: H\0 in LE, \0H in BE
     try:  # UTF-16 Korean, Chinese or Japanese breaks UTF-8's rules within a few characters
-        codecs.getincrementaldecoder("utf-8")().decode(sample)  # not final: a sample may end inside one
-        return None
+        as_utf8 = codecs.getincrementaldecoder("utf-8")().decode(sample)  # not final: may end inside one
     except UnicodeDecodeError:
-        pass
+        as_utf8 = None
+    # UTF-16 Cyrillic or Arabic is valid UTF-8 (U+0430 а is 0x30 0x04), full of control bytes 0x04, 0x06
+    if as_utf8 is not None and not _NOT_TEXT.search(as_utf8.replace("\x00", "")):
+        return None  # UTF-8 text, a stray NUL aside
     try:
         text = codecs.getincrementaldecoder(f"utf-16-{order.lower()}")().decode(sample)
     except UnicodeDecodeError:
