@@ -27,7 +27,7 @@ def test_no_line_translated_is_one_error_line_and_no_file(tmp_path, capsys, tiny
     captured = capsys.readouterr()
     assert captured.out == "...\n?!\n"  # the translations are printed all the same
     assert captured.err == (
-        f"rnnkit: error: --plot {plot}: no line was translated by the model (punctuation or an address "
-        "alone is copied as typed), so there is no attention to plot\n"
+        f"rnnkit: error: --plot {plot}: no line was translated by the model (punctuation, numbers or an "
+        "address alone is copied as typed), so there is no attention to plot\n"
     )
     assert not plot.exists()

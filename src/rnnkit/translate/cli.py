@@ -837,8 +837,8 @@ def text(
 
         if not first.src_pieces:  # every line copied, none decoded
             raise RnnkitError(
-                f"--plot {plot}: no line was translated by the model (punctuation or an address alone is "
-                "copied as typed), so there is no attention to plot"
+                f"--plot {plot}: no line was translated by the model (punctuation, numbers or an address "
+                "alone is copied as typed), so there is no attention to plot"
             )
         if first.attention is None:  # too big to keep (Translator's MAX_ATTENTION_CELLS)
             raise RnnkitError(

@@ -683,12 +683,14 @@ class Translator:
             if not text.strip():
                 results[i] = Translation(text, "", [], [], [], False, False, None)
             elif not read[i].strip() or (
-                not typed and not any(ch.isalnum() for ch in ADDRESS.sub(" ", text))
+                not typed and not any(ch.isalpha() for ch in ADDRESS.sub(" ", text))
             ):
-                # "...", "?!", an address alone ("https://x.org", "bob@x.com"): the same in Korean, where
-                # the model would write a made-up sentence for an address; and, typed or not, text of
-                # characters that show nothing (a lone zero-width space), which the model reads as no
-                # source at all and made a sentence of (as_typed: 제가 보러 가요해요...)
+                # "...", "?!", an address alone ("https://x.org", "bob@x.com"), numbers alone ("42",
+                # "3:30", "010-1234-5678"): the same in Korean, where the model would write a made-up
+                # sentence (42: 열두 살이 됐어요이요...; the corpus has no sentence of a number alone);
+                # and, typed or not, text of characters that show nothing (a lone zero-width space),
+                # which the model reads as no source at all and made a sentence of (as_typed: 제가 보러
+                # 가요해요...)
                 alternatives = [(text.strip(), 0.0)] if n_best > 1 else None  # its one translation
                 results[i] = Translation(text, text.strip(), [], [], [], False, False, None,
                                          alternatives=alternatives)  # fmt: skip
