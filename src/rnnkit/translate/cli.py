@@ -228,6 +228,10 @@ class _TextOnlyCommand(click.Command):
 
 @cli.command(name="check-corpus", cls=_TextOnlyCommand)
 @click.argument("file", type=PATH, required=False)
+# --corpus (and --data), as train and eval name the file, taken too (hidden): typed here from a train
+# command line, it was "No such option '--corpus'" with nothing saying that FILE is the corpus
+@click.option("--corpus", "--data", "corpus", type=PATH, default=None, hidden=True,
+              help="The corpus FILE, as train's --corpus.")  # fmt: skip
 @click.option("--src-file", type=PATH, default=None, help="Moses English file, as train's (with --tgt-file).")
 @click.option("--tgt-file", type=PATH, default=None,
               help="Moses Korean file, line-aligned with --src-file.")  # fmt: skip
@@ -245,8 +249,8 @@ class _TextOnlyCommand(click.Command):
                    "(comments, header and first duplicates kept).")  # fmt: skip
 @force_option
 def check_corpus(
-    file: Path | None, src_file: Path | None, tgt_file: Path | None, fmt: str, src_col: str | None,
-    tgt_col: str | None, show: int, write_clean: Path | None,
+    file: Path | None, corpus: Path | None, src_file: Path | None, tgt_file: Path | None, fmt: str,
+    src_col: str | None, tgt_col: str | None, show: int, write_clean: Path | None,
 ) -> None:  # fmt: skip
     """Check a corpus for problems before training on it.
 
@@ -261,6 +265,9 @@ def check_corpus(
     """
     from rnnkit.translate.corpus_check import check_file, check_moses, clean_text
 
+    if corpus is not None and file is not None:
+        raise RnnkitError(f"give the corpus once: FILE {file} or --corpus {corpus}, not both")
+    file = corpus if corpus is not None else file
     moses = _moses_to_check(file, src_file, tgt_file, fmt, src_col, tgt_col, write_clean)
     claim_outputs([Output.file("--write-clean", write_clean)], inputs=[file, src_file, tgt_file])
     report = check_moses(*moses) if moses else check_file(file, fmt, src_col, tgt_col)
