@@ -150,6 +150,35 @@ def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     assert not (again / "model").exists()  # a loaded model is not copied
 
 
+def test_gates_of_a_model_draw_into_its_own_run_never_beside_another_model(tmp_path, capsys, monkeypatch):
+    """``gates --model runs/a`` without --out drew into the default runs/explain/gates, replacing the
+    picture of the model trained there with runs/a's gates, without a word: gates.png beside model/ no
+    longer showed that model. Now it draws into the run folder the model came from, and an --out that
+    holds another model is refused in one line."""
+    monkeypatch.chdir(tmp_path)
+    tiny = [*TINY, "--device", "cpu", "--no-progress"]
+    assert main(["explain", "gates", "--length", "6", *tiny]) == 0  # into the default runs/explain/gates
+    assert main(["explain", "gates", "--length", "8", "--out", "a", *tiny]) == 0
+    default = tmp_path / "runs" / "explain" / "gates" / "gates.png"
+    before, own = default.read_bytes(), (tmp_path / "a" / "gates.png").read_bytes()
+    capsys.readouterr()
+    for given in ("a", "a/model"):
+        assert main(["explain", "gates", "--model", given, "--index", "3", "--device", "cpu"]) == 0
+        assert "wrote a/gates.png" in capsys.readouterr().out
+        assert (tmp_path / "a" / "gates.png").read_bytes() not in (own, before)  # sequence 3, not 0
+        assert default.read_bytes() == before  # the default run's picture of its own model
+    line = _one_line_error(capsys, main(["explain", "gates", "--model", "a", "--out", "runs/explain/gates"]))
+    assert line == (
+        "rnnkit: error: runs/explain/gates holds another model (runs/explain/gates/model): a gates.png of a "
+        "there would be read as that model's; give --out (a, the model's own run folder, or a new folder)"
+    )
+    assert default.read_bytes() == before
+    # a model from elsewhere (a gradient-flow job's, a saved folder) keeps the default --out, where it is free
+    (tmp_path / "runs" / "explain" / "gates" / "model").rename(tmp_path / "saved")
+    assert main(["explain", "gates", "--model", "saved", "--device", "cpu"]) == 0
+    assert "wrote runs/explain/gates/gates.png" in capsys.readouterr().out
+
+
 def test_gates_of_a_solved_lstm_are_read_in_plain_words(tmp_path, capsys, monkeypatch):
     """Under the gate table, the words the demo shows (who holds the memory, how the input gate rises);
     only for a solved model, whose gates show how it remembers (the solved bar lowered for a tiny run)."""

@@ -228,7 +228,11 @@ def memory_command(
 )
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
-@_out_option("runs/explain/gates", "gates.png and the model in OUT/model")
+@_out_option(
+    "runs/explain/gates",
+    "gates.png and the model in OUT/model (with --model, gates.png alone, by default into the explain gates "
+    "run folder the model came from)",
+)
 @progress_option()
 @config_option(settings_from_model("gates"))
 @common_options
@@ -258,6 +262,7 @@ def gates_command(
 
     if model_dir is not None:
         _refuse_training_options(click.get_current_context())
+        out = _gates_out(out, model_dir, typed=_typed("out"))
     claim_outputs(_gates_outputs(out, model_dir), inputs=_gates_inputs(out, model_dir))
     if model_dir is None and not force_given():  # training replaces the run's model; --model's plot does not
         check_no_finished_run(out, None)
@@ -293,6 +298,42 @@ def _unsolved_note(given_model: bool, shorter: bool = True) -> str:
         "note: the model has not solved the task, so its gates do not show how it remembers the marked "
         f"steps; train {how}"
     )
+
+
+def _typed(name: str) -> bool:
+    """Whether the option ``name`` was given (on the command line, by a variable), not left at its default."""
+    from click.core import ParameterSource
+
+    return click.get_current_context().get_parameter_source(name) is not ParameterSource.DEFAULT
+
+
+def _gates_out(out: Path, model_dir: Path, typed: bool) -> Path:
+    """Where ``gates --model`` draws: ``--out`` as given, else the run folder of ``explain gates`` the model
+    came from (``--model R`` or ``R/model``: R), else the default. Never beside another model: ``--model
+    runs/g`` with the default --out replaced runs/explain/gates/gates.png, the picture of the model in
+    runs/explain/gates/model, with runs/g's gates, without a word.
+
+    Raises:
+        RnnkitError: ``out/model`` holds a model other than ``model_dir``'s.
+    """
+    from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.markers import read_mark
+
+    folder = model_folder_in(model_dir)
+    mark = read_mark(folder.parent) if folder.name == MODEL_SUBFOLDER else None
+    came_from = (
+        folder.parent if mark is not None and (mark.application, mark.kind) == ("explain", "gates") else None
+    )
+    if not typed and came_from is not None:
+        out = came_from
+    beside = out / MODEL_SUBFOLDER
+    if (beside / "config.json").exists() and os.path.realpath(beside) != os.path.realpath(folder):
+        own = f"{came_from}, the model's own run folder, or " if came_from is not None else ""
+        raise RnnkitError(
+            f"{out} holds another model ({beside}): a gates.png of {model_dir} there would be read as that "
+            f"model's; give --out ({own}a new folder)"
+        )
+    return out
 
 
 def _gates_outputs(out: Path, model_dir: Path | None) -> list[Output]:
