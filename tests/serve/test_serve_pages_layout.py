@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from helpers_serve import browser_page, serving, wait
 
@@ -103,6 +105,36 @@ def test_a_cut_beam_tree_shows_the_side_that_hides_more(server, width):
         # a cover that scrolls away and a fixed shadow at the top and at the bottom, as at the sides
         for edge in ("50% 0%", "50% 100%"):
             assert edge in positions[:4] and edge in positions[4:], style
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_gradient_charts_steps_are_marked_at_round_evenly_spaced_numbers(server, width):
+    """The gradient flow's x axis read t=0, t=10, t=20, t=29, t=39, t=49 at length 50 (t=0 and t=49
+    alone at 390 px): evenly spaced points of 0..49, rounded. It is marked at multiples of a round step,
+    evenly spaced, three at least."""
+    with browser_page(width) as page:
+        page.route("**/api/cells", lambda route: route.abort())  # the heat maps are not measured here
+        page.goto(server + "/cells")
+        wait(page, "document.querySelector('#gradchart svg') && !document.querySelector('#grad').disabled")
+        for length in (50, 37):
+            page.evaluate(
+                "document.querySelector('#gradchart svg').dataset.old = '1'"
+            )  # the chart drawn before
+            page.fill("#length", str(length))
+            page.click("#grad")
+            wait(
+                page,
+                "document.querySelector('#gradchart svg:not([data-old])') && !document.querySelector('#grad').disabled",
+            )
+            marks = page.evaluate(
+                "[...document.querySelectorAll('#gradchart svg text')].filter(t => /^t=/.test(t.textContent))"
+                ".map(t => [+t.textContent.slice(2), t.getBBox().x + t.getBBox().width / 2])"
+            )
+            steps = [b[0] - a[0] for a, b in pairwise(marks)]
+            gaps = [b[1] - a[1] for a, b in pairwise(marks)]
+            assert marks[0][0] == 0 and len(marks) >= 3 and marks[-1][0] <= length - 1, marks
+            assert len(set(steps)) == 1 and steps[0] in (1, 2, 5, 10, 20, 50), marks
+            assert max(gaps) - min(gaps) < 1, marks  # the labels' centres evenly spaced
 
 
 EDGES = """() => { const box = document.querySelector('#attention'), b = box.getBoundingClientRect(),

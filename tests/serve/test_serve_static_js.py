@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,23 @@ def test_tick_labels_are_written_for_any_step():
     tiny, plain = (json.loads(line) for line in out.stdout.splitlines())
     assert len(tiny) >= 4 and all("e-" in t or t == "0.00e+0" for t in tiny)
     assert plain == ["61.5", "2.50e+5"]
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_step_ticks_are_round_and_evenly_spaced():
+    """The gradient flow's axis was marked at evenly spaced points of 0..n-1, rounded: t=0, 10, 20, 29,
+    39, 49 at length 50; it is marked at multiples of a round step, at most as many as asked, two at least."""
+    cases = [(n, most) for n in (1, 2, 5, 37, 50, 51, 101, 200, 1000) for most in (4, 6, 11)]
+    script = (
+        _function("stepTicks")
+        + f"console.log(JSON.stringify({json.dumps(cases)}.map(([n, m]) => stepTicks(n, m))));"
+    )
+    out = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=20, check=True)
+    round_steps = {m * 10**e for m in (1, 2, 5) for e in range(4)}
+    for (n, most), ticks in zip(cases, json.loads(out.stdout), strict=True):
+        assert ticks[0] == 0 and ticks[-1] <= n - 1 and len(ticks) <= most, (n, most, ticks)
+        if n > 1:
+            steps = {b - a for a, b in pairwise(ticks)}
+            assert len(ticks) >= 2 and len(steps) == 1 and steps <= round_steps, (n, most, ticks)
+            assert ticks[-1] + steps.pop() > n - 1, (n, most, ticks)  # the last multiple within 0..n-1
+    assert json.loads(out.stdout)[cases.index((50, 6))] == [0, 10, 20, 30, 40]

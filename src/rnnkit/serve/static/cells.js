@@ -150,7 +150,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const r = await RK.api("api/cells/gradient", {length: Number($("length").value)}, current.signal);
       if (!current()) return;
       RK.lineChart($("gradchart"), r.layers.map((L, i) => ({name: L.cell + (L.trained ? " (trained)" : " (untrained)"), values: L.norms, color: COLOURS[i + 1]})),
-        {logY: true, xLabels: r.layers[0].norms.map((_, i) => `t=${i}`), height: 260, title: "gradient flow", yLabel: "|dL/dx_t|"});
+        {logY: true, xLabels: r.layers[0].norms.map((_, i) => `t=${i}`), xSteps: true, height: 260, title: "gradient flow", yLabel: "|dL/dx_t|"});
       const norm = v => v === 0 ? "0" : RK.fmt(v);
       const ratio = r.layers.map(L => `${L.cell}: first step ${norm(L.norms[0])}, last ${norm(L.norms[L.norms.length - 1])}`);
       const zero = r.layers.filter(L => L.norms.some(v => v === 0)).map(L => L.cell);

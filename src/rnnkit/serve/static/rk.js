@@ -365,6 +365,18 @@ const RK = (() => {
     return {ticks: [lo, hi], digits: 2};  // not reached: a step of a hundredth of the range marks 4
   }
 
+  // The points of 0..n-1 marked on an axis of steps: 0 and every multiple of the smallest round step (1, 2
+  // or 5 times a power of ten) that marks at most `most`. The gradient flow's axis was marked at evenly
+  // spaced points, 0, 10, 20, 29, 39, 49 at length 50, which read as uneven.
+  function stepTicks(n, most) {
+    for (let power = 1; ; power *= 10) {
+      for (const mantissa of [1, 2, 5]) {
+        const step = mantissa * power, count = Math.floor(Math.max(n - 1, 0) / step) + 1;
+        if (count <= Math.max(most, 1)) return Array.from({length: count}, (_, k) => k * step);
+      }
+    }
+  }
+
   // A tick's label: the decimals its step needs, or the exponent form for large values and for steps
   // finer than toFixed can write (it throws past 100 decimals: a range of 1e-200 broke the chart).
   function tickText(v, digits) {
@@ -408,12 +420,17 @@ const RK = (() => {
       svg.append(el("svg:text", {x: m.l - 6, y: yy + 4, "text-anchor": "end", "font-size": 11, fill: "#5b6475", text: label}));
     });
     if (opts.xLabels) {
-      const ticks = Math.min(6, n, Math.max(2, Math.floor(W / 120)));  // labels about 100 px wide
-      for (let k = 0; k < ticks; k++) {
-        const i = Math.round(k * (n - 1) / Math.max(ticks - 1, 1));
-        const anchor = k === 0 ? "start" : (k === ticks - 1 ? "end" : "middle");
-        svg.append(el("svg:text", {x: x(i), y: H - 12, "text-anchor": anchor, "font-size": 11, fill: "#5b6475", text: opts.xLabels[i]}));
+      let marked;
+      if (opts.xSteps) {  // the labels name steps 0, 1, 2, ...: marked at a round step, "t=30" about 30 px wide
+        marked = stepTicks(n, Math.min(11, Math.max(2, Math.floor(W / 70))));
+      } else {  // labels about 100 px wide (dates), from the first to the last point
+        const ticks = Math.min(6, n, Math.max(2, Math.floor(W / 120)));
+        marked = Array.from({length: ticks}, (_, k) => Math.round(k * (n - 1) / Math.max(ticks - 1, 1)));
       }
+      marked.forEach(i => {  // a step's label centred on it (the left margin holds half of "t=0"); a date's inside the plot
+        const anchor = opts.xSteps ? (x(i) + 20 > W ? "end" : "middle") : (i === 0 ? "start" : (i === n - 1 ? "end" : "middle"));
+        svg.append(el("svg:text", {x: x(i), y: H - 12, "text-anchor": anchor, "font-size": 11, fill: "#5b6475", text: opts.xLabels[i]}));
+      });
     }
     if (opts.yLabel) svg.append(el("svg:text", {x: 4, y: 11, "font-size": 11, fill: "#5b6475", text: opts.yLabel}));
     (opts.bands || []).forEach(b => {
