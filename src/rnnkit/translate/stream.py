@@ -159,7 +159,7 @@ SHOWN_DIGITS = 24  # a number named in a warning is cut here: a pasted run of 5,
 def line_warnings(tr: Translator, t: Translation, line_no: int) -> Iterator[str]:
     """What a user must know about one line's translation: input the model cannot read (another
     language, markup, addresses, emoji: :func:`input_notes`), a line cut short, a tab (a corpus's pair
-    given as one sentence), numbers not said, an empty output."""
+    given as one sentence), numbers not said, an empty output, an output cut at ``--max-len``."""
     if t.truncated:
         yield f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
     if "\t" in t.source.strip():  # a corpus of pairs given to text: the target column was translated too
@@ -176,6 +176,13 @@ def line_warnings(tr: Translator, t: Translation, line_no: int) -> Iterator[str]
         yield f"line {line_no}: the translation does not say {said} as the source does; check its numbers"
     if t.source.strip() and not t.text.strip():  # an empty line printed for a sentence said nothing
         yield f"line {line_no}: the model wrote nothing for it (an undertrained model writes blanks)"
+    elif t.cut_at_max_len:  # cut mid-sentence by --max-len: it read as a whole translation, unsaid
+        limit = getattr(tr, "max_len", None)  # --max-len, or the model's own
+        said = "" if limit is None else f" of {limit} pieces"
+        yield (
+            f"line {line_no}: the translation is cut short: it reached the length limit{said} before the "
+            "model ended it; a larger --max-len lets it finish"
+        )
 
 
 def nonempty(line: str) -> bool:

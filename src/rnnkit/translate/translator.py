@@ -87,7 +87,8 @@ class Translation:
     sentences that it would hold more than :data:`MAX_ATTENTION_CELLS`); ``trace``: the search tree with
     ``trace=True``.
     What to warn a reader of: ``truncated`` (the source was cut to ``max_src_len`` tokens), ``hit_max``
-    (the output stopped at the length limit), ``unreadable`` (most of the source is unknown to the
+    (the output stopped at the length limit), ``cut_at_max_len`` (stopped by ``max_len`` where the
+    source's own limit, 2 x its pieces + 10, is higher: cut short, not a loop), ``unreadable`` (most of the source is unknown to the
     model), ``numbers_missing`` (typed numbers the text does not say), ``names_carried`` (names kept in
     Latin letters). :meth:`to_json` gives the reader's fields as plain JSON values.
     """
@@ -114,13 +115,15 @@ class Translation:
     unknown_share: float = 0.0
     # Names the model never learned, translated as corpus names and put back (rnnkit.translate.names)
     names_carried: list[str] | None = None
+    # Stopped by max_len below the source's own limit (2 x its pieces + 10): cut short mid-sentence
+    cut_at_max_len: bool = False
 
     def __repr__(self) -> str:  # the source, the text and what is set, not every piece id
         return compact_repr(
             self,
             ("source", "text", "score"),
             ("read_as", "hit_max", "truncated", "attention", "alternatives", "trace_source",
-             "numbers_missing", "numbers_copied", "unknown_share", "names_carried"),
+             "numbers_missing", "numbers_copied", "unknown_share", "names_carried", "cut_at_max_len"),
         )  # fmt: skip
 
     def to_json(self) -> dict:
@@ -328,6 +331,7 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
         numbers_missing=None if all(m is None for m in missing) else [n for m in missing for n in m or []],
         numbers_copied=[n for p in parts for n in p.numbers_copied or []] or None,
         unknown_share=max(p.unknown_share for p in parts),  # one unreadable sentence is warned about
+        cut_at_max_len=any(p.cut_at_max_len for p in parts),
         names_carried=[n for p in parts for n in p.names_carried or []] or None,
     )
 
@@ -752,6 +756,7 @@ class Translator:
                     unknown_share=self._unknown_share(ids[i][:-1]),
                     # names only: an opening adverb carried the same way (Meanwhile,) is no name
                     names_carried=[w.name for w in swaps[i] if not w.adverb] or None,
+                    cut_at_max_len=h.hit_max and cap < 2 * len(ids[i]) + 10,  # the source's own limit
                 )
         if redo:
             again = self._translate_sentences(
