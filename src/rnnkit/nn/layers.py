@@ -525,6 +525,14 @@ class RecurrentBase(nn.Module):
             backend = get_backend("reference")  # forward-mode AD: the fused LSTM kernels have none
         else:
             backend = select_backend(self.backend, spec, x, lengths, return_gates)
+        if packed is not None and lengths is not None and hasattr(backend, "forward_packed"):
+            # the packed data straight to a backend that takes it (native), as torch.nn runs it: the
+            # padded x served the checks only (re-packing it and padding the output back cost a small
+            # batch's call about as much again as torch.nn's whole call); x is cast as autocast casts it
+            if packed.data.dtype != x.dtype:
+                packed = packed._replace(data=packed.data.to(x.dtype))
+            out, h_n, c_n = backend.forward_packed(spec, packed, state, weights)
+            return out, h_n, c_n, None
         # order only to a backend that packs and says so (takes_order): one written to the contract
         # before it (docs/nn.md's forward(spec, x, hx, weights, lengths, return_gates)) still runs
         given = {"order": order} if order is not None and getattr(backend, "takes_order", False) else {}

@@ -3,7 +3,8 @@
 ``torch._VF.lstm/gru/rnn_tanh/rnn_relu`` are the functions ``torch.nn.LSTM/GRU/RNN`` call: cuDNN on
 NVIDIA GPUs, oneDNN (LSTM inference) or ATen's loop elsewhere. rnnkit's weights have torch.nn's
 names, shapes and gate order, so the flat weight list ``[w_ih, w_hh, b_ih, b_hh] * (layers * D)`` is
-exactly what those kernels expect. Variable lengths go through packing, as in torch.nn.
+exactly what those kernels expect. Variable lengths go through packing, as in torch.nn; a
+PackedSequence input goes to the kernel as it is (``forward_packed``), as torch.nn runs it.
 
 Cannot run: ``return_gates=True`` for the LSTM and GRU (the fused kernels keep their gate activations
 to themselves). Use ``backend="reference"`` (or ``"auto"``, which falls back to it) for gates.
@@ -118,6 +119,43 @@ class NativeBackend:
         h_n = result[1].index_select(1, unorder)
         c_n = result[2].index_select(1, unorder) if is_lstm else None
         return out, h_n, c_n, None
+
+    def forward_packed(
+        self,
+        spec: LayerSpec,
+        packed: PackedSequence,
+        hx: tuple[Tensor, Tensor | None] | None,
+        weights: Sequence[LayerWeights],
+    ) -> tuple[PackedSequence, Tensor, Tensor | None]:
+        """A checked PackedSequence run as torch.nn runs it: its data and batch sizes straight to the
+        kernel, the states permuted by its ``sorted_indices`` and back, the output packed as it came.
+
+        ``hx``: None (zeros) or ``(h0, c0)`` in the batch's original order, as for :meth:`forward`.
+        Returns ``(output, h_n, c_n)``. The layers call this for a PackedSequence input instead of
+        :meth:`forward`, whose packing of the padded batch and padding of the output back cost a small
+        batch's call about as much again as torch.nn's whole call."""
+        data, batch_sizes = packed.data, packed.batch_sizes
+        order, unorder = packed.sorted_indices, packed.unsorted_indices
+        is_lstm = TABLE[spec.mode].has_cell_state
+        if hx is None:
+            N, layers = int(batch_sizes[0]), spec.num_layers * spec.num_directions
+            h0 = data.new_zeros(layers, N, spec.state_size)
+            c0 = data.new_zeros(layers, N, spec.hidden_size) if is_lstm else None
+        else:
+            h0, c0 = hx
+            if order is not None:  # states follow the sorted batch
+                h0 = h0.index_select(1, order)
+                c0 = c0.index_select(1, order) if is_lstm else None
+        flat = [w for layer in weights for w in layer if w is not None]
+        result = _call(
+            _KERNELS[spec.mode], data, batch_sizes, (h0, c0) if is_lstm else h0, flat, spec.bias,
+            spec.num_layers, spec.dropout, spec.training, spec.bidirectional,
+        )  # fmt: skip
+        h_n, c_n = result[1], result[2] if is_lstm else None
+        if unorder is not None:
+            h_n = h_n.index_select(1, unorder)
+            c_n = c_n.index_select(1, unorder) if is_lstm else None
+        return PackedSequence(result[0], batch_sizes, order, unorder), h_n, c_n
 
 
 BACKEND = NativeBackend()
