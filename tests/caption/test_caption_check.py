@@ -140,6 +140,12 @@ def test_decoding_settings_replace_and_describe_themselves():
     assert d.describe() == "beam 10, length penalty 2, located check 1"
     assert d.replace(beam=1, length_penalty=None) == Decoding(1, 2.0, 1.0)
     assert Decoding().describe() == "greedy"
+    # a model without the located head (handwriting, your own captions): the weight changes no caption
+    assert (
+        d.describe(located=False)
+        == "beam 10, length penalty 2, no located check (the model has no located head)"
+    )
+    assert Decoding(10, 2.0, 0.0).describe(located=False) == "beam 10, length penalty 2, located check 0"
 
 
 def test_a_claimed_place_and_relation_are_checked_on_the_grid():

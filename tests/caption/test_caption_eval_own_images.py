@@ -86,8 +86,13 @@ def test_your_own_data_trains_warns_of_a_one_image_validation_and_the_cards_eval
     assert "Validation was one image, on which CIDEr-D is 0 for any caption" in card
     command = re.search(r"`(rnnkit caption eval --model FOLDER[^`]*)`", card).group(1)
     assert command.endswith("--split train") and "images it was trained on, which flatters it" in card
+    # your own captions record no scene, so no located head: the card and eval named 'located check 2',
+    # a weight that changes no caption of this model
+    unused = "beam 10, length penalty 3, no located check (the model has no located head)"
+    assert f"search its captions as saved with it ({unused})" in card
     assert main(shlex.split(command.replace("FOLDER", "run"))[1:]) == 0
-    assert "verdict: " in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "verdict: " in out and out.startswith(f"decoding: {unused}\n")
 
 
 def test_a_held_out_validation_image_that_is_unreadable_is_named(tmp_path, capsys):

@@ -496,7 +496,7 @@ def evaluate(
     check_ranges(given, DECODING)  # before the model is read
     cap = Captioner.from_pretrained(model_dir, device)
     decoding = cap.config.decoding().replace(**given)  # the model's, with the options given
-    click.echo(f"decoding: {decoding.describe()}")
+    click.echo(f"decoding: {decoding.describe(located=cap.model.located is not None)}")
     dataset = load_captions(data, images, fmt)
     check_inputs(outputs, dataset.image_folders())  # known once read: before anything is written
     refuse_dataset_images(outputs)  # another data set's images/ (this one's is an input, refused above)

@@ -187,12 +187,19 @@ class Decoding:
     no_repeat_ngram: int = 0
     loop_no_repeat_ngram: int = LOOP_NO_REPEAT_NGRAM
 
-    def describe(self) -> str:
+    def describe(self, located: bool = True) -> str:
         """One line: ``beam 10, length penalty 2, located check 1`` (``greedy`` for beam 1), and ``, no
-        repeated 3-grams`` when blocking is on for every caption."""
-        said = "greedy" if self.beam == 1 else (
-            f"beam {self.beam}, length penalty {self.length_penalty:g}, located check {self.located_check:g}"
+        repeated 3-grams`` when blocking is on for every caption. ``located``: whether the model has the
+        located head the check asks; without one (handwriting, your own captions) the check does nothing,
+        and the line says so rather than name a weight that changes no caption."""
+        check = f"located check {self.located_check:g}" if located or not self.located_check else (
+            "no located check (the model has no located head)"
         )  # fmt: skip
+        said = (
+            "greedy"
+            if self.beam == 1
+            else f"beam {self.beam}, length penalty {self.length_penalty:g}, {check}"
+        )
         return said + (f", no repeated {self.no_repeat_ngram}-grams" if self.no_repeat_ngram else "")
 
     def replace(self, **given: object) -> Decoding:

@@ -170,7 +170,7 @@ def train_card(
         f"hidden {c.hidden_size}){' with soft attention' if c.attention else ''}, {c.reading_size()}x{c.reading_size()} "
         f"images, a vocabulary of {len(result.vocab)} words. Trained {fit.epochs_run} epochs; the weights kept "
         f"are epoch {fit.best_epoch}'s, chosen by validation CIDEr-D (greedy decoding). `describe` and "
-        f"`eval` search its captions as saved with it ({c.decoding().describe()}) unless told otherwise."
+        f"`eval` search its captions as saved with it ({c.decoding().describe(located=result.model.located is not None)}) unless told otherwise."
     )
     name = Path(data).name
     base = baseline_scores(val.refs, [cap for r in train.records for cap in r.captions])["CIDEr-D"]
