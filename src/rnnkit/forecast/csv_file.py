@@ -104,24 +104,19 @@ def file_start(path: Path, size: int) -> bytes:
 def csv_encoding(path: Path) -> str | None:
     """``utf-16`` or ``utf-32`` for a file that starts with that byte-order mark (pandas reads it so once
     told; the one table every rnnkit reader uses, :mod:`rnnkit.utils.byte_order`); None otherwise (UTF-8,
-    the default). UTF-16 without the mark (every other byte 0 in ASCII text) would read as UTF-8
-    holding NUL characters, a garbled table: it is refused in one line. Numbers under 256 saved raw as
-    16-bit integers have every other byte 0 too, but read as UTF-16 are no text (:func:`utf16_text`):
-    they are not named UTF-16."""
-    from rnnkit.utils.byte_order import text_encoding, utf16_text
+    the default). UTF-16 without the mark would read as UTF-8 holding NUL characters, a garbled table: it
+    is refused in one line, by the rule every rnnkit reader uses (:func:`~rnnkit.utils.byte_order.utf16_unmarked`):
+    ASCII text with every other byte 0, and text with fewer, a Russian header's ``0x34 0x04`` (``д``)
+    among them, which forecast's own rule (one byte of each pair all 0) let through as garbled UTF-8
+    (``column '\\x007\\x04=\\x04...' is not numeric``). Numbers under 256 saved raw as 16-bit integers have every
+    other byte 0 too, but read as UTF-16 are no text: they are not named UTF-16."""
+    from rnnkit.utils.byte_order import text_encoding, utf16_unmarked
 
-    start = file_start(path, 512)
+    start = file_start(path, 4096)
     marked = text_encoding(start)
     if marked is not None:
         return marked.lower()
-    half = len(start) // 2
-    even, odd = start[0 : 2 * half : 2], start[1 : 2 * half : 2]
-    ascii_le = (even.count(0), odd.count(0)) == (0, half)  # text in one byte of each pair: H\0i\0
-    if (
-        half >= 4
-        and {even.count(0), odd.count(0)} == {0, half}
-        and utf16_text(start, "LE" if ascii_le else "BE")
-    ):
+    if utf16_unmarked(start):
         raise RnnkitError(
             f"{path} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again"
         )

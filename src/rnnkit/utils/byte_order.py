@@ -199,6 +199,20 @@ def utf16_order(data: bytes) -> str | None:
     return order
 
 
+def utf16_unmarked(data: bytes) -> str | None:
+    """``"LE"`` or ``"BE"`` when ``data`` (a file's bytes, or its first few KiB) is UTF-16 text saved
+    without its byte-order mark, as :func:`refuse_no_text` names it: a quarter or more of its bytes NUL at
+    every other position (ASCII text: :func:`utf16_without_mark`), or text that reads as UTF-16 with
+    fewer (Korean, Chinese, Russian, Arabic: :func:`utf16_order`); else None (a mark, UTF-8 text, which
+    never holds NUL, or no text). The one rule for every reader of a user's file, forecast's CSV too."""
+    if text_encoding(data[:4]) is not None or 0 not in data:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if (even + odd) * 4 > len(data) and utf16_without_mark(data):
+        return "LE" if odd > even else "BE"
+    return utf16_order(data)
+
+
 def refuse_no_text(data: bytes, path: str | os.PathLike[str], file: str, example: str) -> None:
     """Refuse, in one line, a text file whose bytes are no text in any encoding rnnkit reads: a picture,
     a PDF or an office document (:func:`not_text`), a compressed file or an archive (:func:`archive`:
@@ -230,12 +244,13 @@ def refuse_no_text(data: bytes, path: str | os.PathLike[str], file: str, example
     if text_encoding(data[:4]) is not None or 0 not in data:  # UTF-8 text never holds NUL
         return
     quarter = data.count(0) * 4 > len(data)
-    if quarter and utf16_without_mark(data):
-        raise RnnkitError(
-            f"{name}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
-            "save it as UTF-8"
-        )
-    if order := utf16_order(data):  # Korean, Chinese: few NUL bytes, not every other one
+    if order := utf16_unmarked(data):
+        if quarter and utf16_without_mark(data):  # ASCII: NUL at every other byte
+            raise RnnkitError(
+                f"{name}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
+                "save it as UTF-8"
+            )
+        # Korean, Chinese: few NUL bytes, not every other one
         raise RnnkitError(f"{name} is UTF-16 {order} text saved without a byte-order mark; save it as UTF-8")
     if quarter:
         raise RnnkitError(
