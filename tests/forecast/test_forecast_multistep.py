@@ -37,7 +37,7 @@ def test_a_stride_shorter_than_the_horizon_says_so(stride):
 def test_too_many_folds_for_the_horizon_say_so():
     # 40 test rows in 20 blocks of 2 rows: none holds the 3 steps of a forecast
     with pytest.raises(
-        RnnkitError, match=r"^--folds 20 cut the 40 test rows into blocks of 2 row\(s\), shorter "
+        RnnkitError, match=r"^--folds 20 cut the 40 test rows into blocks of 2 rows, shorter "
     ):
         fold_splits(200, 20, 0.1, 0.2, horizon=3)
     assert len(fold_splits(200, 13, 0.1, 0.2, horizon=3)) == 13  # the advice: --folds 13 or fewer
@@ -45,11 +45,11 @@ def test_too_many_folds_for_the_horizon_say_so():
 
 def test_a_series_with_no_test_row_is_too_short_not_too_many_folds():
     # a one-row series said "--folds 1 is more than the 0 test rows allow": no folds count would do
-    with pytest.raises(
-        RnnkitError, match=r"^series too short for a backtest: its 1 row\(s\) leave no test rows"
-    ):
+    with pytest.raises(RnnkitError, match=r"^series too short for a backtest: its 1 row leaves no test rows"):
         fold_splits(1, 1, 0.1, 0.2)
-    with pytest.raises(RnnkitError, match=r"^--folds 3 is more than the 2 test rows allow$"):
+    with pytest.raises(
+        RnnkitError, match=r"^--folds 3 is more than the 2 test rows allow; use --folds 2 or fewer$"
+    ):
         fold_splits(10, 3, 0.1, 0.2)
 
 

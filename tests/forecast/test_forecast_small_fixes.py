@@ -241,7 +241,7 @@ def test_too_short_series_in_long_format_are_all_named_with_the_fix(tmp_path, on
     assert not (tmp_path / "t" / "model").exists()  # nothing skipped silently, nothing trained
     assert main(["forecast", "backtest", *base, "--folds", "2", "--out", str(tmp_path / "b")]) == 2
     one_line_error(
-        "series CCC: --folds 2 is more than the 1 test rows allow",
+        "series CCC: --folds 2 is more than the 1 test row allows",
         "2 of 4 series too short: CCC (6 rows), DDD (8 rows); drop them from the data",
     )  # nor one fold: no lower option would rescue them
     # where one fold does fit every short series, a lower --folds is offered, and never at --folds 1

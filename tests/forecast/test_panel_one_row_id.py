@@ -49,3 +49,6 @@ def test_an_id_with_one_row_is_one_row(tmp_path: Path, capsys, command):
     assert "1 rows" not in err
     if command == "train":  # the series' own message, from the windows it needs
         assert "series too short: O has 1 row; --window 4" in err
+    else:  # fold_splits' message: 'its 1 row(s) leave' read as a form, not a sentence
+        assert "series O: series too short for a backtest: its 1 row leaves no test rows" in err
+        assert "(s)" not in err

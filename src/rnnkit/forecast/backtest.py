@@ -46,6 +46,7 @@ from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
+from rnnkit.utils.wording import plural
 
 FORECASTERS = SCORED
 BOUND_KEYS = ("train_end", "test_start", "test_end")
@@ -57,12 +58,21 @@ BOUNDS = (
 
 
 def fold_splits(
-    n_rows: int, folds: int, val: float, test: float, stride: int | None = None, horizon: int = 1
+    n_rows: int,
+    folds: int,
+    val: float,
+    test: float,
+    stride: int | None = None,
+    horizon: int = 1,
+    *,
+    advise: bool = True,
 ) -> list[Split]:
     """The ``K`` expanding-window splits; block ``k``'s test rows are ``[val_end, n_rows)`` of its split.
 
     A fold scores the forecasts whose ``horizon`` targets all lie in its block, so a block holds
-    ``rows - horizon + 1`` of them and needs at least ``horizon`` rows (:func:`check_blocks`)."""
+    ``rows - horizon + 1`` of them and needs at least ``horizon`` rows (:func:`check_blocks`). ``advise``:
+    more folds than test rows end in the folds count that fits (``use --folds 6 or fewer``); the
+    long-format backtest says its own (:func:`~rnnkit.forecast.panel.too_short`)."""
     if folds < 1:
         raise RnnkitError(f"--folds must be at least 1 (got {folds})")
     base = Split.by_fraction(n_rows, val, test)
@@ -78,11 +88,15 @@ def fold_splits(
     else:
         bounds = np.linspace(base.val_end, n_rows, folds + 1).round().astype(int)
     if np.any(np.diff(bounds) < 1):
-        if n_rows - base.val_end < 1:  # no test row at all: the series, not the folds, is the trouble
+        test_rows = n_rows - base.val_end
+        if test_rows < 1:  # no test row at all: the series, not the folds, is the trouble
+            leave = "leaves" if n_rows == 1 else "leave"
             raise RnnkitError(
-                f"series too short for a backtest: its {n_rows} row(s) leave no test rows to forecast"
+                f"series too short for a backtest: its {plural(n_rows, 'row')} {leave} no test rows to forecast"
             )
-        raise RnnkitError(f"--folds {folds} is more than the {n_rows - base.val_end} test rows allow")
+        allow = "allows" if test_rows == 1 else "allow"
+        advice = f"; {fewer_folds(test_rows, horizon)}" if advise else ""
+        raise RnnkitError(f"--folds {folds} is more than the {plural(test_rows, 'test row')} {allow}{advice}")
     if stride is None:
         check_blocks(folds, n_rows - base.val_end, int(np.diff(bounds).min()), horizon)
     return [
@@ -106,18 +120,23 @@ def check_blocks(folds: int, test_rows: int, shortest: int, horizon: int) -> Non
     """The ``folds`` blocks cut from ``test_rows`` (the shortest ``shortest`` rows) must each hold one
     forecast's ``horizon`` steps."""
     if shortest < horizon:
-        fewer = test_rows // horizon
-        # "--folds 0 or fewer" when even one block is too short: the test part itself must grow
-        advice = (
-            f"use --folds {fewer} or fewer"
-            if fewer >= 1
-            else f"the test part needs {horizon} rows or more: give more rows, a larger --test, or --stride {horizon}"
-        )
         raise RnnkitError(
-            f"--folds {folds} cut the {test_rows} test rows into blocks of {shortest} row(s), shorter than "
-            f"--horizon {horizon}: a fold scores the forecasts whose {horizon} steps all lie in its block; "
-            f"{advice}"
+            f"--folds {folds} cut the {plural(test_rows, 'test row')} into blocks of {plural(shortest, 'row')}, "
+            f"shorter than --horizon {horizon}: a fold scores the forecasts whose {horizon} steps all lie in "
+            f"its block; {fewer_folds(test_rows, horizon)}"
         )
+
+
+def fewer_folds(test_rows: int, horizon: int) -> str:
+    """What to do when the folds are too many for ``test_rows`` test rows: the most folds whose blocks
+    each hold one forecast's ``horizon`` steps (``use --folds 6 or fewer``), or, when not even one does
+    ("--folds 0 or fewer"), that the test part itself must grow."""
+    fewer = test_rows // horizon
+    if fewer >= 1:
+        return f"use --folds {fewer} or fewer"
+    return (
+        f"the test part needs {horizon} rows or more: give more rows, a larger --test, or --stride {horizon}"
+    )
 
 
 @dataclass

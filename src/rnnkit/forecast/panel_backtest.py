@@ -86,7 +86,10 @@ def _series_fold_splits(
     per_series, short = {}, []
     for series in panel:
         try:
-            per_series[series.name] = fold_splits(len(series), folds, val, test, stride, horizon)
+            # one series' folds count may not fit the others: too_short says what helps them all
+            per_series[series.name] = fold_splits(
+                len(series), folds, val, test, stride, horizon, advise=False
+            )
         except RnnkitError as exc:
             short.append((series, f"series {series.name}: {exc}"))
     return per_series, short
