@@ -135,7 +135,7 @@ def checkpoint_note(folder: Path) -> str:
     elif folder.parent.name == CHECKPOINTS:
         run, what = folder.parent.parent, "a training checkpoint"
     else:
-        return ""
+        return _run_part_note(folder)
     mark = read_mark(run)
     is_run = (mark is not None and mark.kind == "run") or _is_job(run)
     if not is_run and not (mark is not None and mark.kind != MODEL_KIND and (run / "run.json").is_file()):
@@ -146,6 +146,24 @@ def checkpoint_note(folder: Path) -> str:
     if found is not None:
         return f"{said}: give the model folder {found[0]} (or the run folder {shown})"
     return f"{said}; the run has no model yet: run its command again with --resume to finish its training"
+
+
+def _run_part_note(folder: Path) -> str:
+    """What to give instead of ``folder`` when it is another folder of a run folder that holds a model
+    (``translate train``'s ``RUN/average``, the last epochs' weights: "average" read as the averaged
+    model, ``--model RUN/average`` said only "config.json is missing"); "" otherwise."""
+    run = folder.parent
+    mark = read_mark(run)
+    if mark is None or mark.kind != "run" or folder.name == MODEL_SUBFOLDER or not folder.is_dir():
+        return ""
+    found = model_folder_at(run)
+    if found is None:
+        return ""
+    shown = run if str(run) else Path(".")
+    return (
+        f"it is the {folder.name}/ folder inside the run folder {shown} (what its training keeps), not a "
+        f"model folder: give the model folder {found[0]} (or the run folder {shown})"
+    )
 
 
 def unfinished_run(folder: Path) -> str:
