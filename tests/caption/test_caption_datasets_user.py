@@ -178,3 +178,22 @@ def test_karpathy_tokens_of_no_word_are_dropped(tmp_path, photos):
     (tmp_path / "k.json").write_text(json.dumps(doc), encoding="utf-8")
     (record,) = load_captions(tmp_path / "k.json", photos).records
     assert record.captions == [["a", "red", "square"], ["red"]]
+
+
+def test_a_captions_file_without_images_names_the_picture_folder_beside_it(tmp_path):
+    """Kaggle's captions.txt with its Images/ beside it, given without --images: the line was '--images (the
+    image folder) is needed for the flickr8k format', and the user had to look up what to give."""
+    from helpers_caption import own_captions
+
+    captions, images = own_captions(tmp_path / "kaggle", 2)
+    with pytest.raises(RnnkitError) as caught:
+        load_captions(captions)
+    assert str(caught.value) == (
+        f"--images (the image folder) is needed for the flickr8k format; did you mean --images {images}?"
+    )
+    alone = tmp_path / "captions.txt"  # no picture folder beside it: what the option wants
+    alone.write_bytes(captions.read_bytes())
+    with pytest.raises(
+        RnnkitError, match=r"flickr8k format: give the folder that holds its pictures \(--images DIR\)$"
+    ):
+        load_captions(alone)

@@ -796,6 +796,21 @@ def detect_format(path: str | Path) -> str:
     )
 
 
+# the picture folders of the downloads beside their captions file: Kaggle's Flickr8k (captions.txt and
+# Images/), the official Flickr8k zip (Flicker8k_Dataset/, sic, beside Flickr8k.token.txt), COCO's 2014 zips
+PICTURE_FOLDERS = ("Images", "images", "Flicker8k_Dataset", "Flickr8k_Dataset", "train2014", "val2014")
+
+
+def _images_hint(path: Path) -> str:
+    """``: did you mean --images DIR?`` when a download's picture folder lies beside the captions file at
+    ``path``, else a word on what --images is: the bare 'is needed' left a user of Kaggle's captions.txt,
+    whose Images/ lay beside it, to find the option's meaning in the docs."""
+    found = [path.parent / name for name in PICTURE_FOLDERS if (path.parent / name).is_dir()]
+    if found:
+        return f"; did you mean --images {found[0]}?"
+    return ": give the folder that holds its pictures (--images DIR)"
+
+
 def load_captions(
     path: str | Path, images: str | Path | None = None, fmt: str = "auto", split: str = "train"
 ) -> CaptionData:
@@ -811,7 +826,7 @@ def load_captions(
     if fmt == "karpathy":
         return read_karpathy(path, images)
     if images is None:
-        raise RnnkitError(f"--images (the image folder) is needed for the {fmt} format")
+        raise RnnkitError(f"--images (the image folder) is needed for the {fmt} format{_images_hint(path)}")
     if fmt == "coco":
         return read_coco(path, images, split)
     return read_flickr8k(path, images)
