@@ -732,6 +732,10 @@ def text(
         """The K best distinct texts of ``t``: two segmentations of one text are one entry, so a beam of
         K can hold fewer; the sentence is then decoded again with a wider beam (up to --beam's limit)."""
         alts = t.alternatives or []
+        if not t.src_pieces and len(alts) < n_best:  # given back as typed: no beam ran, none to widen
+            click.echo(f"rnnkit: note: {t.source!r} is given back as typed, not decoded (it has no words for "
+                       f"the model): 1 translation, fewer than --n-best {n_best}", err=True)  # fmt: skip
+            return alts
         wider = min(int(SIZES["beam"].hi), 2 * n_beam)
         if len(alts) < n_best and wider > n_beam:
             alts = tr.translate([t.source], beam=wider, n_best=n_best, **decoding)[0].alternatives or alts
