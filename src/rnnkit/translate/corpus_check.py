@@ -413,7 +413,7 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
             report.problems.append(
                 Problem(no, "duplicate", f"same English as {report.unit} {first} ({first_en!r})")
             )
-        elif nk in near:
+        elif nk and nk in near:  # no words at all ('😀', '!!!'): not the same sentence but for punctuation
             report.problems.append(Problem(no, "near duplicate", f"{en!r} is {report.unit} {near[nk]} but for punctuation, case or contractions"))  # fmt: skip
         exact.setdefault(ek, (no, en))
         near.setdefault(nk, no)
