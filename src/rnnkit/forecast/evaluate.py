@@ -29,6 +29,13 @@ more (:data:`rnnkit.forecast.panel_scores.POOLED_DECIMALS`)."""
 
 WIN, TIE, LOSS = "win", "tie", "loss"
 
+ROUNDING_SHARE = 100 * float(np.finfo(np.float32).eps)
+"""A difference to a baseline below this share of naive's error on the same rows (1.2e-05, a hundred
+float32 steps) is a tie (:func:`baseline_outcome`): the float32 rounding a model blended all the way to
+the linear AR carries (5e-08 to 7e-08 of naive's on a sine the AR fits to 3e-08), not a network alone
+that leaves 2e-04 of naive's on a straight line the AR fits to 1e-11, which the AR beats. Smaller than
+the tie share of the printed percentage (0.05%), which would call that network a tie with the AR."""
+
 
 def against_naive(model: float, naive_value: float, decimals: int = TIE_DECIMALS) -> tuple[str, str]:
     """``(verb, relative difference)`` of a model's error against naive's, as a verdict prints them:
@@ -41,14 +48,34 @@ def against_naive(model: float, naive_value: float, decimals: int = TIE_DECIMALS
     return ("beats" if model < naive_value else "does NOT beat"), shown
 
 
-def naive_outcome(model: float, naive_value: float, decimals: int = TIE_DECIMALS) -> str:
-    """:data:`WIN`, :data:`TIE` or :data:`LOSS` of a model's error against naive's, by the verdict's
-    rule (:func:`against_naive`): a difference that prints as 0 is a tie. Against an exact naive
-    (error 0) the model ties at 0 and loses otherwise."""
+def naive_outcome(
+    model: float, naive_value: float, decimals: int = TIE_DECIMALS, scale: float = np.nan
+) -> str:
+    """:data:`WIN`, :data:`TIE` or :data:`LOSS` of a model's error against naive's (or a baseline's),
+    by the verdict's rule (:func:`against_naive`): a difference that prints as 0 is a tie. Against an
+    exact naive (error 0) the model ties at 0 and loses otherwise.
+
+    ``scale``: an error the series gives on the same rows (naive's, :func:`baseline_outcome`); a
+    difference below :data:`ROUNDING_SHARE` of it is a tie too, however large a share of the baseline's
+    own error it is: a model blended all the way to a linear AR whose error is 3e-08 is that AR up to
+    float32 rounding (1.2e-07), which read '+272.0%' against a naive error of 1.76."""
+    if np.isfinite(scale) and abs(model - naive_value) < ROUNDING_SHARE * scale:
+        return TIE
     if naive_value == 0:
         return TIE if model == 0 else LOSS
     word, _ = against_naive(model, naive_value, decimals)
     return {"beats": WIN, "ties": TIE}.get(word, LOSS)
+
+
+def baseline_outcome(
+    rows: Mapping[str, Mapping[str, float]], name: str, metric: str = "MAE", decimals: int = TIE_DECIMALS
+) -> str:
+    """:data:`WIN`, :data:`TIE` or :data:`LOSS` of the model against the baseline ``name`` on ``metric``
+    in ``rows`` (forecaster -> metric -> value), by :func:`naive_outcome` at the scale of naive's
+    ``metric`` on the same rows: the one rule for every baseline beside naive, so that the verdict's
+    words and the saved ``beaten_by`` agree."""
+    scale = rows.get(NAIVE, {}).get(metric, np.nan)
+    return naive_outcome(rows[MODEL][metric], rows[name][metric], decimals, scale)
 
 
 def count_outcomes(outcomes: Sequence[str]) -> str:
@@ -65,15 +92,14 @@ def beaten_by(
     rows: Mapping[str, Mapping[str, float]], metric: str = "MAE", decimals: int = TIE_DECIMALS
 ) -> list[str]:
     """The baselines beside naive (:data:`BASELINES`) whose ``metric`` in ``rows`` (forecaster -> metric
-    -> value) is below the model's by more than a tie (:func:`naive_outcome`, the verdict's rule). A
+    -> value) is below the model's by more than a tie (:func:`baseline_outcome`, the verdict's rule). A
     model ahead of naive that one of them beats has not won: every verdict (one series, a backtest, many
     series) and the page's colour say so. A baseline without a score (absent, NaN) beats nothing."""
-    m = rows[MODEL][metric]
     return [
         name
         for name, _ in BASELINES
         if np.isfinite(rows.get(name, {}).get(metric, np.nan))
-        and naive_outcome(m, rows[name][metric], decimals) == LOSS
+        and baseline_outcome(rows, name, metric, decimals) == LOSS
     ]
 
 
@@ -88,8 +114,9 @@ def against_baselines(
     said as naive is, by how much (``The linear autoregression beats the model: MAE 0.004658 vs the
     model's 3.172 (the model's is 681 times as large).``): 'It does not beat the linear autoregression'
     after 'The model beats the naive forecast (-0.3%)' read as a footnote to a win. ``where``: what the
-    scores pool (`` over all folds``). A tie is the naive verdict's: a model blended all the way to the
-    AR (--linear-blend, weight 0) is the AR up to float32 rounding, which must not decide."""
+    scores pool (`` over all folds``). A tie is :func:`baseline_outcome`'s: a model blended all the way to
+    the AR (--linear-blend, weight 0) is the AR up to float32 rounding, which must not decide, however
+    small the AR's error (:data:`ROUNDING_SHARE` of naive's)."""
     m, beaten, said = rows[MODEL][metric], beaten_by(rows, metric, decimals), ""
     for name, label in BASELINES:
         if not np.isfinite(a := rows.get(name, {}).get(metric, np.nan)):
@@ -101,7 +128,7 @@ def against_baselines(
                 rel = f" (the model's is {m / a:,.0f} times as large)"
             said += f" The {label} beats the model{where}: {metric} {a:.4g} vs the model's {m:.4g}{rel}."
         elif name == LINEAR:  # the seasonal naive is named only where it wins: the table shows the rest
-            word = "beats" if naive_outcome(m, a, decimals) == WIN else "ties"
+            word = "beats" if baseline_outcome(rows, name, metric, decimals) == WIN else "ties"
             said += f" It {word} the linear autoregression{where} ({metric} {a:.4g})."
     return said
 
@@ -112,8 +139,12 @@ def count_beaten(
     """``' The linear autoregression beats the model on 2 of 3 series (A, C).'``: for each baseline
     that beats the model on one part or more (``beaten``: each part's :func:`beaten_by`), on how many of
     the ``parts`` (``series``; ``folds``, ``in`` them), naming the first few of ``names`` (the parts'
-    names) when given. Nothing where no baseline beats the model on any part."""
+    names) when given. Nothing where no baseline beats the model on any part, and nothing for fewer than
+    two parts: one fold's or one series' scores are the pooled ones, whose sentence
+    (:func:`against_baselines`) has said it ('beats the model over all folds' then 'in 1 of 1 folds')."""
     said = ""
+    if len(beaten) < 2:
+        return said
     for name, label in BASELINES:
         lost = [k for k, b in enumerate(beaten) if name in b]
         if not lost:
@@ -230,8 +261,8 @@ class Evaluation:
             (label, self.rows[name]["RMSE"])
             for name, label in ((NAIVE, "naive's"), (LINEAR, "the linear autoregression's"))
             if "RMSE" in self.rows.get(name, {})
-            and naive_outcome(model["MAE"], self.rows[name]["MAE"], self.tie_decimals) == WIN
-            and naive_outcome(model["RMSE"], self.rows[name]["RMSE"], self.tie_decimals) == LOSS
+            and baseline_outcome(self.rows, name, "MAE", self.tie_decimals) == WIN
+            and baseline_outcome(self.rows, name, "RMSE", self.tie_decimals) == LOSS
         ]
         if not behind:
             return ""
