@@ -78,6 +78,14 @@ def test_resume_with_another_length_is_refused(tmp_path, capsys):
     assert main(["explain", "gradient-flow", "--out", str(out), *TINY, "--length", "7", "--resume"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"rnnkit: error: cannot resume the run in {out}: --length was 6 when the run started, now 7; "
-                   "use the run's settings, or start afresh without --resume (or with another --out)"]  # fmt: skip
+                   "use the run's settings, or start afresh with --force in place of --resume (it clears the "
+                   "run), or with another --out"]  # fmt: skip
+    # as it says: without --resume the run folder is refused ('holds a finished run ... --force'), with
+    # --force the run starts afresh at the new length (the line said 'without --resume', which is refused)
+    assert main(["explain", "gradient-flow", "--out", str(out), *TINY, "--length", "7"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(["explain", "gradient-flow", "--out", str(out), *TINY, "--length", "7", "--force"]) == 0
+    steps = {line.split(",")[2] for line in (out / "gradient_flow.csv").read_text().splitlines()[1:]}
+    assert steps == {str(t) for t in range(7)}  # the new length's steps
     assert main(["explain", "gradient-flow", "--out", str(tmp_path / "none"), *TINY, "--resume"]) == 2
     assert "nothing to resume" in capsys.readouterr().err

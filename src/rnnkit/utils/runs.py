@@ -327,7 +327,7 @@ class RunFolder:
         if diff is not None:
             raise RnnkitError(
                 f"cannot resume the run in {self.path}: {diff}; use the run's settings, or start afresh "
-                "without --resume (or with another --out)"
+                "with --force in place of --resume (it clears the run), or with another --out"
             )
         return saved_state
 
