@@ -190,7 +190,12 @@ class Backend(Protocol):
 class PackingBackend(Backend, Protocol):
     """A backend that packs (``native``) and says so: ``takes_order = True``, and its ``forward`` takes
     ``order=`` (the batch order a packed input runs in; see the module docstring), so that dropout draws
-    torch.nn's masks. The layers give ``order=`` to no other backend."""
+    torch.nn's masks. The layers give ``order=`` to no other backend.
+
+    ``runtime_checkable`` checks presence only: ``isinstance(b, PackingBackend)`` is true of any backend
+    with a ``takes_order`` attribute and a ``forward``, ``takes_order = False`` and a ``forward`` without
+    ``order=`` included. What decides is the value: the layers read ``takes_order`` and give ``order=``
+    only where it is True."""
 
     takes_order: bool
 
