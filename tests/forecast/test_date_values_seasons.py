@@ -104,6 +104,39 @@ def test_a_year_column_that_repeats_beside_each_rows_date_is_no_date_column(tmp_
     assert list(series.dates) == list(MATCH_DAYS) and series.columns == ["value"]
 
 
+@pytest.mark.parametrize(
+    ("days", "date_name"),
+    [
+        (pd.date_range("2000-01-02", periods=700, freq="7D"), "match_date"),  # 14 years of weeks
+        (pd.date_range("2000-01-01", periods=240, freq="MS"), "obs_date"),  # 20 years of months
+    ],
+)
+def test_a_year_column_over_ten_years_or_more_beside_each_rows_date_is_no_date_column(
+    tmp_path, days, date_name
+):
+    """Over ten years or more each year is on a tenth of the rows or fewer: Year,match_date,value of 700
+    weekly rows was still dated by Year ('686 duplicated date(s) ... 'Year' holds only their years')."""
+    path = tmp_path / "long.csv"
+    frame = {"Year": days.year, date_name: days.strftime("%Y-%m-%d"), "value": range(len(days))}
+    pd.DataFrame(frame).to_csv(path, index=False)
+    series = load_series(path)
+    assert list(series.dates) == list(days) and series.columns == ["value"]
+
+
+def test_a_year_column_over_ten_years_in_a_long_file_is_no_date_column(tmp_path):
+    days = pd.date_range("2000-01-01", periods=240, freq="MS")
+    path = tmp_path / "long.csv"
+    frame = pd.concat(
+        pd.DataFrame(
+            {"id": key, "Year": days.year, "obs_date": days.strftime("%Y-%m-%d"), "value": range(240)}
+        )
+        for key in ("A", "B")
+    )
+    frame.to_csv(path, index=False)
+    panel = load_panel(path, id_column="id", target="value")
+    assert [list(series.dates) for series in panel] == [list(days)] * 2
+
+
 def test_forecast_train_dates_a_year_and_match_date_file_by_its_match_dates(tmp_path, capsys):
     from rnnkit.cli import main
 

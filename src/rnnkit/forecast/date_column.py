@@ -93,7 +93,7 @@ def find_date_column(
             loose_name(col) in YEAR_NAMES + _SEASON_NAMES
             and (holds_years(frame[col]) or holds_seasons(frame[col]))
             and not (
-                (loose_name(col) not in YEAR_NAMES or not _dates_each_row(frame[col], ids))
+                (loose_name(col) not in YEAR_NAMES or not _distinct_each_row(frame[col], ids))
                 and _dated_elsewhere(frame, str(col), ids)
             )
         ):
@@ -164,6 +164,21 @@ def _dates_each_row(column: pd.Series, ids: np.ndarray | None) -> bool:
         return counts.iloc[0] <= 0.1 * counts.sum() or len(counts) >= 0.9 * counts.sum()
     pairs = pd.DataFrame({"id": ids, "date": column.to_numpy()}, index=column.index).dropna()
     return len(counts) >= 2 and int((~pairs.duplicated()).sum()) >= 0.9 * len(pairs)
+
+
+def _distinct_each_row(column: pd.Series, ids: np.ndarray | None) -> bool:
+    """Whether ``column``'s values are nine in ten distinct (with ``ids``: within each series), as a year
+    column's must be to date its rows beside a column of a date a row. :func:`_dates_each_row`'s other
+    test, no value on more than a tenth of the rows, is no test of years: weekly rows over 14 years hold
+    each year on a fourteenth of them, and Year,match_date,value was dated by Year ('686 duplicated
+    date(s)')."""
+    values = column.dropna()
+    if not len(values):
+        return False
+    if ids is None:
+        return values.nunique() >= 0.9 * len(values)
+    pairs = pd.DataFrame({"id": ids, "value": column.to_numpy()}, index=column.index).dropna()
+    return int((~pairs.duplicated()).sum()) >= 0.9 * len(pairs)
 
 
 def _dated_elsewhere(frame: pd.DataFrame, col: str, ids: np.ndarray | None) -> bool:
