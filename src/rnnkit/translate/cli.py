@@ -344,14 +344,16 @@ def _refuse_stdin_as(option: str, output: Path | None) -> None:
     """Standard input read from the very file an output names would be replaced by its translation
     (``text --output F --force < F``): refused, as an --input equal to --output is."""
     import os
+    import stat
 
     if output is None or not output.exists():
         return
     try:
-        same = os.path.samestat(os.fstat(sys.stdin.fileno()), os.stat(output))
+        read, written = os.fstat(sys.stdin.fileno()), os.stat(output)
     except (OSError, ValueError, AttributeError):  # no real standard input (a test's StringIO)
         return
-    if same:
+    # a device (/dev/null as both, as under cron or `< /dev/null`) holds nothing to write over
+    if os.path.samestat(read, written) and stat.S_ISREG(written.st_mode):
         raise RnnkitError(
             f"{option} {output} is the file on standard input; rnnkit never writes over what it reads"
         )
@@ -703,7 +705,9 @@ def text(
     sentences = _dash_as_stdin(sentences, input_file)
     claim_outputs([Output.file("--output", output), Output.file("--plot", plot), Output.file("--json", json_out)],
                   inputs=[_model_input(model_dir), input_file])  # fmt: skip
-    if input_file is None or str(input_file) == "-":
+    # only where standard input is read: sentences given as arguments leave it alone (`text "Hi."
+    # --output F < F`, or under a job runner whose standard input is the log it writes, was refused)
+    if not sentences and (input_file is None or str(input_file) == "-"):
         _refuse_stdin_as("--output", output)
         _refuse_stdin_as("--plot", plot)
         _refuse_stdin_as("--json", json_out)
