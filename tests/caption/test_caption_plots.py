@@ -31,6 +31,17 @@ def test_caption_grid_wraps_into_rows_and_blanks_the_rest():
     assert len(fig.axes) == 4 and not fig.axes[3].images  # 2 x 2, the fourth cell empty
 
 
+def test_caption_grid_frames_each_picture_so_a_white_one_is_seen():
+    """A white picture (a transparent PNG read onto white) was drawn with its axes off, white on the white
+    page: a caption over nothing. Each picture now has a thin grey frame (no ticks); an empty cell none."""
+    white = torch.full((3, 3, 16, 16), 255, dtype=torch.uint8)
+    fig = caption_grid(white, ["a", "b", "c"], cols=2)
+    for ax in fig.axes[:3]:
+        assert ax.axison and not ax.get_xticks().size and not ax.get_yticks().size
+        assert all(s.get_visible() and s.get_edgecolor()[:3] != (1.0, 1.0, 1.0) for s in ax.spines.values())
+    assert not fig.axes[3].axison  # the blank cell stays blank
+
+
 def test_attention_grid_one_map_per_word_then_end():
     words = [["a", "red", "circle"], ["a", "square"], ["x"]]
     attention = [torch.softmax(torch.randn(len(w) + 1, 16), dim=-1) for w in words]  # 4x4 grid

@@ -70,10 +70,17 @@ def caption_grid(
         hspace=(above + below) / side,
     )
     for k, ax in enumerate(axes.flat):
-        ax.axis("off")
         if k >= len(images):
+            ax.axis("off")
             continue
         ax.imshow(_to_hwc(images[k]), interpolation="nearest")
+        # a thin grey frame, no ticks: without it a white picture (a transparent PNG composited onto
+        # white, a blank scan) vanished into the page, its caption floating over nothing
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_edgecolor("0.7")
+            spine.set_linewidth(0.6)
         ax.set_title(titles[k], fontsize=8, loc="left", family=family)
         if notes is not None:
             ax.text(
