@@ -111,12 +111,14 @@ def test_a_cut_beam_tree_shows_the_side_that_hides_more(server, width):
 def test_the_gradient_charts_steps_are_marked_at_round_evenly_spaced_numbers(server, width):
     """The gradient flow's x axis read t=0, t=10, t=20, t=29, t=39, t=49 at length 50 (t=0 and t=49
     alone at 390 px): evenly spaced points of 0..49, rounded. It is marked at multiples of a round step,
-    evenly spaced, three at least."""
+    evenly spaced, three at least. At 390 px length 100 read t=0, t=50 alone, and at length 121 the
+    last label, set to end at its point, touched the one before it (t=100t=120): none overlap, and the
+    last moves left only as far as keeps it inside the chart."""
     with browser_page(width) as page:
         page.route("**/api/cells", lambda route: route.abort())  # the heat maps are not measured here
         page.goto(server + "/cells")
         wait(page, "document.querySelector('#gradchart svg') && !document.querySelector('#grad').disabled")
-        for length in (50, 37):
+        for length in (50, 37, 100, 121):
             page.evaluate(
                 "document.querySelector('#gradchart svg').dataset.old = '1'"
             )  # the chart drawn before
@@ -128,13 +130,19 @@ def test_the_gradient_charts_steps_are_marked_at_round_evenly_spaced_numbers(ser
             )
             marks = page.evaluate(
                 "[...document.querySelectorAll('#gradchart svg text')].filter(t => /^t=/.test(t.textContent))"
-                ".map(t => [+t.textContent.slice(2), t.getBBox().x + t.getBBox().width / 2])"
+                ".map(t => [+t.textContent.slice(2), t.getBBox().x, t.getBBox().width])"
             )
+            chart = page.evaluate("document.querySelector('#gradchart svg').viewBox.baseVal.width")
             steps = [b[0] - a[0] for a, b in pairwise(marks)]
-            gaps = [b[1] - a[1] for a, b in pairwise(marks)]
+            centres = [x + w / 2 for _, x, w in marks]
+            gaps = [b - a for a, b in pairwise(centres)]
             assert marks[0][0] == 0 and len(marks) >= 3 and marks[-1][0] <= length - 1, marks
             assert len(set(steps)) == 1 and steps[0] in (1, 2, 5, 10, 20, 50), marks
-            assert max(gaps) - min(gaps) < 1, marks  # the labels' centres evenly spaced
+            assert max(gaps[:-1]) - min(gaps[:-1]) < 1, marks  # the labels' centres evenly spaced
+            assert abs(gaps[-1] - gaps[0]) < 8, marks  # the last moved left a few px at most
+            apart = [b[1] - (a[1] + a[2]) for a, b in pairwise(marks)]
+            assert min(apart) >= 6, (length, marks)  # no label runs into the next
+            assert marks[0][1] >= 0 and marks[-1][1] + marks[-1][2] <= chart, (chart, marks)
 
 
 EDGES = """() => { const box = document.querySelector('#attention'), b = box.getBoundingClientRect(),
@@ -177,6 +185,32 @@ def test_a_cut_heat_map_shows_the_side_that_hides_more(server):
         page.click("#go")
         wait(page, "!document.querySelector('#go').disabled && !document.querySelector('#attention.cut')")
         assert page.evaluate(EDGES) == {}
+
+
+def test_a_heat_map_keeps_its_edges_as_its_box_changes_width(server):
+    """A map cut at 390 px kept its right edge's shadow over its last column when the phone was turned
+    to 700 px, where it fits: the edges were set as the box scrolled and as the map was drawn, never as
+    the box changed width. Turned back, the edge shows again."""
+    sentence = "My name is John and I paid 12,500 won for the taxi to Seoul Station at 3:30."
+    fits = (
+        "(() => { const b = document.querySelector('#attention'); return b.scrollWidth <= b.clientWidth; })()"
+    )
+    with browser_page(390) as page:
+        page.goto(server + "/translate")
+        wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")
+        page.fill("#text", sentence)
+        page.click("#go")
+        wait(page, "!document.querySelector('#go').disabled && document.querySelector('#attention.cut')")
+        edges = page.evaluate(EDGES)
+        assert edges["right"]["shown"] and not page.evaluate(fits), edges
+        page.set_viewport_size({"width": 700, "height": 900})
+        wait(page, fits)
+        wait(page, "!document.querySelector('#attention.more-right, #attention.more-left')", timeout=5)
+        edges = page.evaluate(EDGES)
+        assert not edges["left"]["shown"] and not edges["right"]["shown"], edges
+        page.set_viewport_size({"width": 390, "height": 900})
+        wait(page, "document.querySelector('#attention.more-right')", timeout=5)
+        assert page.evaluate(EDGES)["right"]["shown"]
 
 
 @pytest.fixture(scope="module")

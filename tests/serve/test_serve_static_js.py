@@ -70,3 +70,36 @@ def test_step_ticks_are_round_and_evenly_spaced():
             assert len(ticks) >= 2 and len(steps) == 1 and steps <= round_steps, (n, most, ticks)
             assert ticks[-1] + steps.pop() > n - 1, (n, most, ticks)  # the last multiple within 0..n-1
     assert json.loads(out.stdout)[cases.index((50, 6))] == [0, 10, 20, 30, 40]
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_step_labels_are_three_or_more_and_never_overlap():
+    """At a phone's chart widths (280-399 px) lengths 9, 10 and 81-100 were marked twice only (t=0, t=50
+    at length 100: at most floor(W / 70) = 4 marks, and steps of 1, 2 or 5 went from 5 to 2); a label
+    set to end at the last point ran into the one before it (t=100t=120 at length 124, 385 px). Every
+    length the page takes (5-200) at every width from 280 to 1400 px gets three labels or more, each
+    inside the chart, 6 px or more apart by their estimated widths (7 px a character of 11 px text:
+    Chromium draws 't=100' 34.5 px wide)."""
+    margins = re.search(r"const m = \{l: (\d+), r: (\d+),", RK.read_text(encoding="utf-8"))
+    assert margins, "lineChart's margins"
+    left, right = map(int, margins.groups())
+    script = (
+        _function("stepTicks")
+        + _function("stepMarks")
+        + f"""const bad = []; let fewest = 99, closest = 1e9;
+for (let n = 5; n <= 200; n++) for (let W = 280; W <= 1400; W++) {{
+  const labels = Array.from({{length: n}}, (_, i) => `t=${{i}}`);
+  const marks = stepMarks(n, labels, W, {left}, {right});
+  const boxes = marks.map(([i, at]) => [at - 3.5 * labels[i].length, at + 3.5 * labels[i].length]);
+  fewest = Math.min(fewest, marks.length);
+  for (let k = 1; k < boxes.length; k++) closest = Math.min(closest, boxes[k][0] - boxes[k - 1][1]);
+  const gaps = boxes.slice(1).map((b, k) => b[0] - boxes[k][1]);
+  if (marks.length < 3 || gaps.some(g => g < 6) || boxes[0][0] < 0 || boxes[boxes.length - 1][1] > W)
+    bad.push([n, W, marks]);
+}}
+console.log(JSON.stringify({{bad: bad.slice(0, 5), count: bad.length, fewest, closest}}));"""
+    )
+    out = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=60, check=True)
+    found = json.loads(out.stdout)
+    assert found["count"] == 0, found
+    assert found["fewest"] >= 3 and found["closest"] >= 6, found

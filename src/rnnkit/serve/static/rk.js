@@ -223,6 +223,7 @@ const RK = (() => {
     container.textContent = "";
     container.classList.remove("scroll", "cut", "more-left", "more-right");  // set again below if this map is too wide for its box
     container.onscroll = null;
+    container.rkEdges?.disconnect();  // the edges' watch on the map drawn before (cutEdges)
     ["role", "tabindex", "aria-label"].forEach(k => container.removeAttribute(k));
     const rows = matrix.length, cols = rows ? matrix[0].length : 0;
     const rowLabels = opts.rowLabels || [], colLabels = opts.colLabels || [];
@@ -328,7 +329,9 @@ const RK = (() => {
   // a long sentence's attention map and a long input's gates ended at the box's edge with no sign that
   // they went on, as a phone draws no scroll bar until touched). A table's shadows lie behind it, under
   // white covers that scroll with it; a map is opaque, so these lie over it: an edge that stays at each
-  // side of the box (sticky), shown while that side hides columns.
+  // side of the box (sticky), shown while that side hides columns. Kept so as the box is scrolled and
+  // as it changes width: a phone turned to 700 px, where the map fits, kept the right edge's shadow over
+  // its last column.
   function cutEdges(box) {
     const edge = (side) => el("span", {class: `edge ${side}`, "aria-hidden": "true"});
     box.classList.add("cut");
@@ -339,6 +342,8 @@ const RK = (() => {
       box.classList.toggle("more-right", box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
     };
     box.onscroll();
+    box.rkEdges = new ResizeObserver(() => box.onscroll?.());
+    box.rkEdges.observe(box);
   }
 
   // Ticks between lo and hi at a round step (1, 2, 2.5 or 5 times a power of ten): the widest step that
@@ -375,6 +380,19 @@ const RK = (() => {
         if (count <= Math.max(most, 1)) return Array.from({length: count}, (_, k) => k * step);
       }
     }
+  }
+
+  // Where a chart W px wide whose points 0..n-1 lie from x = left to W - right marks its steps, labelled
+  // labels[i] ("t=30", 11 px text, 7 px a character at most): [[i, the x its label is centred on]]. A step
+  // of 55 px a label at most: floor(W / 70) marked 4 at a phone's 280-399 px, and steps of 1, 2 or 5 went
+  // from 5 labels to 2 (t=0, t=50 at length 100). A label is centred on its point, moved left only as far
+  // as keeps it inside the chart: one set to end at the last point ran into the label before it at
+  // 385 px (t=100t=120 at length 124).
+  function stepMarks(n, labels, W, left, right) {
+    return stepTicks(n, Math.min(11, Math.max(2, Math.floor(W / 55)))).map(i => {
+      const x = left + (n <= 1 ? 0 : i / (n - 1)) * (W - left - right);
+      return [i, Math.min(x, W - 1 - 3.5 * String(labels[i]).length)];
+    });
   }
 
   // A tick's label: the decimals its step needs, or the exponent form for large values and for steps
@@ -419,16 +437,14 @@ const RK = (() => {
       const label = opts.logY ? "1e" + tv : tickText(tv, digits);
       svg.append(el("svg:text", {x: m.l - 6, y: yy + 4, "text-anchor": "end", "font-size": 11, fill: "#5b6475", text: label}));
     });
-    if (opts.xLabels) {
-      let marked;
-      if (opts.xSteps) {  // the labels name steps 0, 1, 2, ...: marked at a round step, "t=30" about 30 px wide
-        marked = stepTicks(n, Math.min(11, Math.max(2, Math.floor(W / 70))));
-      } else {  // labels about 100 px wide (dates), from the first to the last point
-        const ticks = Math.min(6, n, Math.max(2, Math.floor(W / 120)));
-        marked = Array.from({length: ticks}, (_, k) => Math.round(k * (n - 1) / Math.max(ticks - 1, 1)));
-      }
-      marked.forEach(i => {  // a step's label centred on it (the left margin holds half of "t=0"); a date's inside the plot
-        const anchor = opts.xSteps ? (x(i) + 20 > W ? "end" : "middle") : (i === 0 ? "start" : (i === n - 1 ? "end" : "middle"));
+    if (opts.xLabels && opts.xSteps) {  // the labels name steps 0, 1, 2, ...: marked at a round step, centred (the left margin holds half of "t=0")
+      stepMarks(n, opts.xLabels, W, m.l, m.r).forEach(([i, at]) => {
+        svg.append(el("svg:text", {x: at, y: H - 12, "text-anchor": "middle", "font-size": 11, fill: "#5b6475", text: opts.xLabels[i]}));
+      });
+    } else if (opts.xLabels) {  // labels about 100 px wide (dates), from the first to the last point, inside the plot
+      const ticks = Math.min(6, n, Math.max(2, Math.floor(W / 120)));
+      Array.from({length: ticks}, (_, k) => Math.round(k * (n - 1) / Math.max(ticks - 1, 1))).forEach(i => {
+        const anchor = i === 0 ? "start" : (i === n - 1 ? "end" : "middle");
         svg.append(el("svg:text", {x: x(i), y: H - 12, "text-anchor": anchor, "font-size": 11, fill: "#5b6475", text: opts.xLabels[i]}));
       });
     }
