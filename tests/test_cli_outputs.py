@@ -4,6 +4,7 @@ Each case is refused in one line with exit status 2, and the user's files are ex
 None of these commands gets as far as reading data or training, so the whole file runs in seconds.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,55 @@ def test_a_file_output_ending_in_a_slash_is_refused_before_any_work(mydocs, tmp_
     typed = cmd[-1]
     one_line_error(f"{typed} ends with '/', so it names a folder; give a file name: ", f"or {typed[:-1]}")
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("cmd", "inside"),
+    [
+        (["forecast", "export", "--model", "model", "--out", "m.onnx/."], "m.onnx/model.onnx, or m.onnx"),
+        (["forecast", "export", "--model", "model", "--out", "m.onnx/.."], "./model.onnx"),
+        (
+            ["translate", "check-corpus", "prices.csv", "--write-clean", "c.tsv/."],
+            "c.tsv/clean.tsv, or c.tsv",
+        ),
+        (["forecast", "predict", "--model", "model", "--json", "p.json/."], "p.json/results.json, or p.json"),
+        (["forecast", "predict", "--model", "model", "--json", "p.json/.."], "./results.json"),
+    ],
+    ids=lambda value: " ".join(value[:2]) if isinstance(value, list) else None,
+)
+def test_a_file_output_ending_in_a_dot_part_is_refused_before_any_work(
+    mydocs, tmp_path, one_line_error, cmd, inside
+):
+    """``forecast export --out m.onnx/.`` wrote the file ``m.onnx``: pathlib reduces ``x/.`` to ``x``."""
+    before = _snapshot(tmp_path)
+    assert main(cmd) == 2
+    typed = cmd[-1]
+    tail = typed[typed.rindex("/") :]
+    line = one_line_error(f"{typed} ends with '{tail}', so it names a folder; give a file name: {inside}")
+    assert line.endswith(inside)
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("./", "./model.onnx"),
+        (".", "./model.onnx"),
+        ("~/", "{home}/model.onnx"),
+        ("mydocs/", "mydocs/model.onnx"),
+    ],
+)
+def test_a_folder_named_for_a_file_is_not_suggested_as_its_name(
+    mydocs, tmp_path, one_line_error, typed, shown
+):
+    """``--out ./`` said 'give a file name: ./model.onnx, or .' and ``--out ~/`` '..., or /root': an
+    existing folder (or ``.``) is no file name to suggest."""
+    shown = shown.format(home=os.path.expanduser("~"))
+    assert main(["forecast", "export", "--model", "model", "--out", typed]) == 2
+    line = one_line_error(
+        "so it names a folder" if typed != "." else ". names a folder", f"give a file name: {shown}"
+    )
+    assert line.endswith(f"give a file name: {shown}")
 
 
 def test_every_file_output_option_refuses_a_name_ending_in_a_slash():

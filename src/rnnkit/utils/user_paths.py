@@ -57,16 +57,33 @@ def expand_user(path: str | os.PathLike[str]) -> str:
 def folder_meant(path: str | os.PathLike[str], example: str | None = None) -> str | None:
     """Why ``path``, a file output's name as typed, is not a file's name; None when it is one.
 
-    A name that ends in a slash (``m.onnx/``) names a folder, and a shell's ``> m.onnx/`` refuses it;
-    ``pathlib`` and ``click.Path(path_type=Path)`` drop the slash, so the file ``m.onnx`` was written
-    without a word. ``example``: a file name to suggest inside that folder.
+    A name that ends in a slash (``m.onnx/``), or whose last part is ``.`` or ``..`` (``m.onnx/.``),
+    names a folder, and a shell's ``> m.onnx/`` refuses it; ``pathlib`` and ``click.Path(path_type=Path)``
+    drop the slash and reduce ``m.onnx/.`` to ``m.onnx``, so the file ``m.onnx`` was written without a
+    word. ``example``: a file name to suggest inside that folder. The folder itself is suggested as a
+    file name only where it could be one: not an existing folder (``~/`` suggested ``or /root``), nor
+    ``.``, ``..`` or a name ending in ``..``.
     """
     text = os.fspath(path)
-    bare = text.rstrip("/" + os.sep)
-    if not bare or bare == text:
+    seps = "/" + os.sep
+    bare = text.rstrip(seps)
+    if not bare:
         return None
-    inside = f"{bare}/{example}, or " if example else ""
-    return f"{text} ends with '/', so it names a folder; give a file name: {inside}{bare}"
+    last = re.split(f"[{re.escape(seps)}]", bare)[-1]
+    dots = last in (".", "..")
+    if bare != text:
+        why = "ends with '/', so it names a folder"
+    elif dots and len(bare) > len(last):
+        why = f"ends with '{text[-len(last) - 1 :]}', so it names a folder"
+    elif dots:
+        why = "names a folder"
+    else:
+        return None
+    folder = os.path.normpath(bare) if dots else bare  # m.onnx/. is the folder m.onnx
+    shown = [os.path.join(folder, example)] if example else []
+    if last != ".." and folder not in (".", "..", "~") and not os.path.isdir(folder):
+        shown.append(folder)
+    return f"{text} {why}; give a file name" + (f": {', or '.join(shown)}" if shown else " inside it")
 
 
 class UserPath(click.Path):
