@@ -226,10 +226,13 @@ def _percent(m: re.Match) -> tuple[str, ...]:
 
 
 def _range(m: re.Match) -> SourceNumber:
-    """3-4 days: 삼사 일, 세네 개, 삼에서 사 일, or each end said on its own."""
-    a, b = (int(m.group(end)) for end in ("a", "b"))
-    ends = tuple(SourceNumber(m.group(end), cardinal_readings(int(m.group(end))), False) for end in "ab")
-    readings = _joined(cardinal_readings(a), ("", "에서", "-", "~"), cardinal_readings(b))
+    """3-4 days: 삼사 일, 세네 개, 삼에서 사 일, or each end said on its own; an end in thousands
+    (1,000-2,000) as a count of it, in digits with or without its commas too (천에서 이천, 1,000~2,000)."""
+    said = {
+        end: tuple(dict.fromkeys((*cardinal_readings(en.range_end(m, end)), m.group(end)))) for end in "ab"
+    }
+    ends = tuple(SourceNumber(m.group(end), said[end], False) for end in "ab")
+    readings = _joined(said["a"], ("", "에서", "-", "~"), said["b"])
     return SourceNumber(m.group(0).strip(), readings, False, ends)
 
 

@@ -1,0 +1,53 @@
+"""A range whose ends are typed in thousands (1,000-2,000) is read as one, two whole numbers: "It costs
+1,000-2,000 won." went to the model as typed and was checked as a 1 and a code 000-2, so ``translate
+text`` warned 'does not say 1, 000−2' of a translation that said 천 이천 원. A score (3-1) and a code
+(10-20.) are still kept as typed, and a price range of two prices ($1,500-$2,000) two prices."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.cli import main
+from rnnkit.translate.number_check import source_numbers
+from rnnkit.translate.numbers import spell_out
+
+
+@pytest.mark.parametrize(
+    ("english", "typed"),
+    [
+        ("It costs 1,000-2,000 won.", "1,000-2,000"),
+        ("It costs 1,000–2,000 won.", "1,000–2,000"),  # an en dash
+        ("It costs 1,000 - 2,000 won.", "1,000 - 2,000"),
+        ("It costs 1,000-2,000.", "1,000-2,000"),  # no word after: thousands are no score nor code
+        ("It costs 1,000-1,500,000 won.", "1,000-1,500,000"),
+    ],
+)
+def test_a_range_in_thousands_reads_both_ends_whole(english, typed):
+    (rng,) = source_numbers(english)
+    assert rng.typed == typed
+    a, b = (part.typed for part in rng.parts)
+    assert (a, b) == tuple(x.strip() for x in typed.replace("–", "-").split("-"))
+    assert rng.said_in("천 이천 원이에요.") is (b == "2,000")  # said in words
+    assert rng.said_in(f"{a}~{b}원이에요.")  # in digits, as typed
+    assert rng.said_in(f"{a.replace(',', '')}에서 {b.replace(',', '')}원이에요.")  # in digits, no commas
+    assert not rng.said_in("천 원이에요.")  # one end is not the range
+    assert " to " in spell_out(english) and "000" not in spell_out(english)
+
+
+def test_the_ranges_and_scores_around_it_keep_their_readings():
+    assert [(n.typed, [p.typed for p in n.parts]) for n in source_numbers("It takes 10-20 minutes.")] == [
+        ("10-20", ["10", "20"])
+    ]
+    assert [(n.typed, n.readings) for n in source_numbers("We won 3-1.")] == [("3-1", ("3-1",))]  # a score
+    assert [(n.typed, n.readings) for n in source_numbers("It is 10-20.")] == [("10-20", ("10-20",))]
+    prices = source_numbers("It costs $1,500-$2,000.")
+    assert [n.typed for n in prices] == ["$1,500", "$2,000"] and "천오백달러" in prices[0].readings
+    assert spell_out("It takes 10-20 minutes.") == "It takes ten to twenty minutes."
+    assert spell_out("We won 3-1.") == "We won 3-1."
+    assert spell_out("It costs 1,000-2,000 won.") == "It costs one thousand to two thousand won."
+
+
+def test_translate_text_with_the_shipped_model_does_not_warn_of_a_range_it_said(capsys):
+    assert main(["translate", "text", "It costs 1,000-2,000 won."]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == "천 이천 원이에요." and "warning" not in err, err
