@@ -218,6 +218,63 @@ def test_a_checkpoint_folder_says_it_is_one_and_what_to_give_instead(
         rnnkit.load(weights)
 
 
+@pytest.mark.parametrize(
+    ("cwd", "given"),
+    [
+        ("run/checkpoints", "epoch-0001"),
+        ("run/checkpoints", "."),
+        ("run/checkpoints/epoch-0001", "."),
+        ("run/checkpoints/epoch-0001", "../epoch-0001"),
+        (".", "ck"),  # a link to run/checkpoints/epoch-0001
+        (".", "ck/"),
+    ],
+)
+def test_a_checkpoint_given_from_inside_the_run_or_through_a_link_says_it_is_one(
+    folders, tmp_path, monkeypatch, capsys, cwd, given
+):
+    """From inside RUN/checkpoints, ``--model epoch-0001`` (or ``.``, or ``rnnkit.load``) said
+    "epoch-0001 is not a model folder: config.json is missing", and so did a link to the checkpoint: the
+    note looked at the name as typed. The run is named so the user can give it: relative to the working
+    folder when under it, else whole."""
+    from rnnkit.cli import main
+    from rnnkit.train.modelfile import load_model
+
+    run = tmp_path / "run"
+    (run / "checkpoints" / "epoch-0001").mkdir(parents=True)
+    write_mark(run, Mark("forecast", "run"))
+    _copy(folders["forecast"], run / "model")
+    (tmp_path / "ck").symlink_to(run / "checkpoints" / "epoch-0001")
+    monkeypatch.chdir(tmp_path / cwd)
+    shown = "run" if cwd == "." else str(run.resolve())
+    what = "the checkpoints folder" if cwd == "run/checkpoints" and given == "." else "a training checkpoint"
+    said = (
+        f"cannot load {Path(given)}: it is {what} of the run folder {shown} (what its command's --resume "
+        f"reads), not a model folder: give the model folder {shown}/model (or the run folder {shown})"
+    )
+    for load in (rnnkit.load, load_model):
+        with pytest.raises(RnnkitError) as exc:
+            load(given)
+        assert str(exc.value) == said
+    assert main(["forecast", "predict", "--model", given]) == 2
+    assert capsys.readouterr().err == f"rnnkit: error: {said}\n"
+
+
+def test_a_run_part_given_from_inside_it_says_to_give_the_model(folders, tmp_path, monkeypatch):
+    """``rnnkit.load(".")`` inside a run's average/ folder said only that it is no model folder."""
+    run = tmp_path / "run"
+    (run / "average").mkdir(parents=True)
+    write_mark(run, Mark("translate", "run"))
+    _copy(folders["translate"], run / "model")
+    monkeypatch.chdir(run / "average")
+    with pytest.raises(RnnkitError) as exc:
+        rnnkit.load(".")
+    shown = run.resolve()
+    assert str(exc.value) == (
+        f"cannot load .: it is the average/ folder inside the run folder {shown} (what its training keeps), "
+        f"not a model folder: give the model folder {shown}/model (or the run folder {shown})"
+    )
+
+
 def test_an_unknown_application_is_refused(folders, tmp_path):
     odd = tmp_path / "odd"
     odd.mkdir()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,18 +131,19 @@ def checkpoint_note(folder: Path) -> str:
     """
     from rnnkit.utils.outputs import CHECKPOINTS  # which reads this module's names
 
-    if folder.name == CHECKPOINTS:
-        run, what = folder.parent, "the checkpoints folder"
-    elif folder.parent.name == CHECKPOINTS:
-        run, what = folder.parent.parent, "a training checkpoint"
+    for seen, shown_as in _views(folder):
+        if CHECKPOINTS in (seen.name, seen.parent.name):
+            one = seen.name != CHECKPOINTS  # RUN/checkpoints/epoch-0001, else RUN/checkpoints
+            run = seen.parent.parent if one else seen.parent
+            what, shown = "a training checkpoint" if one else "the checkpoints folder", shown_as(run)
+            break
     else:
         return _run_part_note(folder)
     mark = read_mark(run)
     is_run = (mark is not None and mark.kind == "run") or _is_job(run)
     if not is_run and not (mark is not None and mark.kind != MODEL_KIND and (run / "run.json").is_file()):
         return ""
-    shown = run if str(run) else Path(".")
-    found = model_folder_at(run)
+    found = model_folder_at(shown)
     said = f"it is {what} of the run folder {shown} (what its command's --resume reads), not a model folder"
     if found is not None:
         return f"{said}: give the model folder {found[0]} (or the run folder {shown})"
@@ -152,18 +154,47 @@ def _run_part_note(folder: Path) -> str:
     """What to give instead of ``folder`` when it is another folder of a run folder that holds a model
     (``translate train``'s ``RUN/average``, the last epochs' weights: "average" read as the averaged
     model, ``--model RUN/average`` said only "config.json is missing"); "" otherwise."""
-    run = folder.parent
-    mark = read_mark(run)
-    if mark is None or mark.kind != "run" or folder.name == MODEL_SUBFOLDER or not folder.is_dir():
+    if not folder.is_dir():
         return ""
-    found = model_folder_at(run)
+    for seen, shown_as in _views(folder):
+        mark = read_mark(seen.parent)
+        if mark is not None and mark.kind == "run" and seen.name not in ("", ".", "..", MODEL_SUBFOLDER):
+            shown = shown_as(seen.parent)
+            break
+    else:
+        return ""
+    found = model_folder_at(shown)
     if found is None:
         return ""
-    shown = run if str(run) else Path(".")
     return (
-        f"it is the {folder.name}/ folder inside the run folder {shown} (what its training keeps), not a "
+        f"it is the {seen.name}/ folder inside the run folder {shown} (what its training keeps), not a "
         f"model folder: give the model folder {found[0]} (or the run folder {shown})"
     )
+
+
+def _views(folder: Path) -> list[tuple[Path, Callable[[Path], Path]]]:
+    """``folder`` as typed, then absolute (``epoch-0001`` or ``.`` typed inside ``RUN/checkpoints``), then
+    with its links resolved (``ck``, a link to ``RUN/checkpoints/epoch-0001``): each with how to name a
+    folder seen through it to the user (as typed; else relative to the working folder when under it, else
+    absolute). :func:`checkpoint_note` looked at the name as typed only, and said "config.json is
+    missing" of a checkpoint given by a relative name from inside the run or through a link."""
+    views: list[tuple[Path, Callable[[Path], Path]]] = [(folder, lambda p: p if str(p) else Path("."))]
+    try:
+        others = [Path(os.path.abspath(folder)), folder.resolve()]
+    except (OSError, RuntimeError):  # a loop of links
+        others = [Path(os.path.abspath(folder))]
+    for other in others:
+        if all(other != seen for seen, _ in views):
+            views.append((other, _from_here))
+    return views
+
+
+def _from_here(path: Path) -> Path:
+    """``path`` (absolute) relative to the working folder when under it, else as it is."""
+    try:
+        return path.relative_to(Path.cwd().resolve()) if path != Path.cwd().resolve() else Path(".")
+    except (ValueError, OSError):
+        return path
 
 
 def unfinished_run(folder: Path) -> str:
