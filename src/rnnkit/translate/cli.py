@@ -359,6 +359,14 @@ def _refuse_stdin_as(option: str, output: Path | None) -> None:
         )
 
 
+def _note_greedy_mbr(mbr: bool | None, beam: int) -> None:
+    """``--mbr`` asked for with a beam of 1: greedy decoding has one hypothesis, none to choose among, so
+    MBR is off; said, where ``--beam 1 --mbr`` decoded greedily without a word."""
+    if mbr and beam == 1:
+        click.echo("rnnkit: note: --mbr chooses among the beam's hypotheses, and a beam of 1 (greedy) has "
+                   "one: decoding greedily, without MBR (give --beam 2 or more for it)", err=True)  # fmt: skip
+
+
 def _say_terminal_input() -> None:
     """Standard input about to be read from a terminal: a note says what it waits for, where
     ``rnnkit translate text`` alone sat silent (and looked hung)."""
@@ -530,6 +538,7 @@ def eval_cmd(
                    f"text{hint}", err=True)  # fmt: skip
     if max_len is not None:
         tr.max_len = max_len
+    _note_greedy_mbr(mbr, tr.decoding()["beam"] if beam is None else beam)
     rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
                          show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage, mbr=mbr,
                          spell_numbers=spell_numbers, check_numbers=check_numbers, split={"valid": "validation", "all": "corpus"}.get(which, which))  # fmt: skip
@@ -731,6 +740,7 @@ def text(
         click.echo(f"rnnkit: note: --n-best {n_best} needs a beam of at least {n_best}: decoding with beam "
                    f"{n_best} instead of {whose} {n_beam}", err=True)  # fmt: skip
         beam = n_beam = n_best
+    _note_greedy_mbr(mbr, n_beam)
 
     def best_of(t):  # noqa: ANN001, ANN202
         """The K best distinct texts of ``t``: two segmentations of one text are one entry, so a beam of
