@@ -50,4 +50,7 @@ def test_the_ranges_and_scores_around_it_keep_their_readings():
 def test_translate_text_with_the_shipped_model_does_not_warn_of_a_range_it_said(capsys):
     assert main(["translate", "text", "It costs 1,000-2,000 won."]) == 0
     out, err = capsys.readouterr()
-    assert out.strip() == "천 이천 원이에요." and "warning" not in err, err
+    # Both ends are said (천, 이천) and nothing is warned of. The shipped model drops the range's 에서
+    # ("천 이천 원이에요." where 천에서 이천 원이에요 is right): a fault of its wording, not of the numbers
+    # the check reads, so the exact text is not asserted here as if it were right.
+    assert "천" in out and "이천" in out and "warning" not in err, err
