@@ -7,6 +7,7 @@ training engine or Accelerate, so they start fast.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,7 +86,27 @@ class _CorpusCommand(click.Command):
         return super().parse_args(ctx, args)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _TranslateGroup(click.Group):
+    """``rnnkit translate "Hello."``, a sentence where the command goes, is shown ``translate text``: it
+    was "No such command 'Hello.'", nothing saying which command translates. A word a command's name
+    could be (``txt``) keeps click's "Did you mean 'text'?"."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            name = args[0] if args else ""
+            if not name or re.fullmatch(r"[a-z][a-z-]*", name):
+                raise
+            import shlex
+
+            shown = shlex.quote(name) if re.search(r'["$`\\!]', name) else f'"{name}"'  # as a shell takes it
+            raise click.UsageError(
+                f"{name!r} is no translate command; to translate it: rnnkit translate text {shown}", ctx
+            ) from None
+
+
+@click.group(cls=_TranslateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Sequence to sequence: translate sentences (English to Korean by default) with attention."""
 

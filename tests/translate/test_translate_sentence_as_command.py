@@ -1,0 +1,26 @@
+"""``rnnkit translate "Hello."`` (session 33): a new user's first try put the sentence where the command
+goes and got "No such command 'Hello.'", nothing saying which command translates."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.cli import main
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [("Hello.", '"Hello."'), ("I'm tired", '"I\'m tired"'), ('Say "hi"', "'Say \"hi\"'"), ("42", '"42"')],
+)
+def test_a_sentence_for_a_command_shows_translate_text(capsys, given, shown):
+    assert main(["translate", given]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == f"rnnkit: error: {given!r} is no translate command; to translate it: rnnkit translate text {shown}\n"
+    )
+
+
+def test_a_misspelt_command_keeps_clicks_suggestion(capsys):
+    assert main(["translate", "txt"]) == 2
+    assert "No such command 'txt'. Did you mean 'text'?" in capsys.readouterr().err
