@@ -501,7 +501,10 @@ def test_an_uploaded_csv_is_named_as_the_user_knows_it(client):
     _bad(client.post("/api/forecast", json={"csv": "Date,Value\n", "filename": "C:\\data\\q\x01.csv"}),
          400, "q.csv has a header but no rows")  # fmt: skip
     _bad(
-        client.post("/api/forecast", json={"csv": "a\x00b", "filename": "photo.png"}),
+        # not "a\x00b": "a" in UTF-16 LE without a mark, as the command reads a file of those bytes
+        client.post(
+            "/api/forecast", json={"csv": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "filename": "photo.png"}
+        ),
         400,
         "photo.png is binary",
     )
@@ -594,6 +597,28 @@ def test_an_upload_is_never_told_to_use_a_command_line_option(client):
 def test_forecast_upload_errors_name_the_upload_not_a_dataframe_or_a_temporary_path(client, csv, needle):
     message = _bad(client.post("/api/forecast", json={"csv": csv}), 400, needle)
     assert "DataFrame" not in message and "/" not in message and "\\" not in message
+
+
+RUSSIAN = "Дата,Значение\n" + "".join(f"2010-01-{day:02d},{day}\n" for day in range(1, 31))
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_a_utf16_upload_without_its_mark_is_refused_in_the_commands_words(client, order):
+    """UTF-16 Russian saved without a byte-order mark reads as UTF-8 (Д is 14 04), and the page sends it
+    so, the file's own bytes: the server called it binary data, where ``rnnkit forecast`` says it is
+    UTF-16 without a mark and to save it as UTF-8. A name ending in uploaded.csv (the server's copy's
+    name) is given as it is, not 'my my uploaded.csv'."""
+    text = RUSSIAN.encode(f"utf-16-{order}").decode("utf-8")  # what the page sends
+    for name in ("ru.csv", "my uploaded.csv"):
+        message = _bad(client.post("/api/forecast", json={"csv": text, "filename": name}), 400)
+        assert (
+            message
+            == f"{name} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again"
+        )
+    message = _bad(
+        client.post("/api/forecast", json={"csv": "\x89PNG\x00", "filename": "my uploaded.csv"}), 400
+    )
+    assert message == "my uploaded.csv is binary data, not a CSV text file"
 
 
 @pytest.mark.parametrize(

@@ -187,6 +187,23 @@ def test_utf16_without_a_mark_and_utf32_with_one_are_taken_as_the_command_takes_
     path.write_bytes(text.encode("utf-16-le"))
     assert _refusals(server, {path.name: path.read_bytes()})[path.name] == _command_says(path)
     assert "is UTF-16 text without a byte-order mark; save the file as UTF-8" in _command_says(path)
+    # a Russian header without a mark (Д: 14 04) reads as UTF-8, so the page sends it, and the server
+    # says the command's line: it was "binary data", the page's own older rule (one byte of each pair
+    # all NUL) letting it through; a German one (ä: E4 00) is no UTF-8, and the page says it itself
+    files = {
+        "ru_le.csv": ("Дата,Значение\n" + text.split("\n", 1)[1]).encode("utf-16-le"),
+        "ru_be.csv": ("Дата,Значение\n" + text.split("\n", 1)[1]).encode("utf-16-be"),
+        "de.csv": ("Datum,Umsätze\n" + text.split("\n", 1)[1]).encode("utf-16-le"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    said = _refusals(server, files)
+    for name in files:
+        assert said[name] == _command_says(tmp_path / name), said
+        assert (
+            said[name]
+            == f"Error: {name} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again"
+        )
     for name, data in {
         "le.csv": text.encode("utf-32"),
         "be.csv": b"\x00\x00\xfe\xff" + text.encode("utf-32-be"),

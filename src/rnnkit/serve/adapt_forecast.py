@@ -196,25 +196,31 @@ def read_upload(csv_text: str, kw: dict, filename: str = UPLOADED):  # -> Series
     temporary file named ``uploaded.csv``; its answers and errors name it ``filename``."""
     import tempfile
 
+    from rnnkit.forecast.csv_file import csv_encoding
     from rnnkit.forecast.data import load_series
 
-    if "\x00" in csv_text:  # an image or a program picked by mistake (the browser read it as text)
-        raise RnnkitError(f"{filename} is binary data, not a CSV text file")
-    rows = sum(1 for line in csv_text.splitlines() if line.strip()) - 1  # the header is no row
-    if rows > limits.MAX_CSV_ROWS:
-        raise RnnkitError(  # what to do about it too: the page's user has the file and an editor
-            f"{filename} has {rows:,} rows; the server reads at most {limits.MAX_CSV_ROWS:,}: delete the oldest "
-            "rows (the model is scored on the last ones)"
-        )
     with tempfile.TemporaryDirectory(prefix="rnnkit-serve-") as folder:
         path = Path(folder) / UPLOADED
         path.write_text(csv_text, encoding="utf-8")
 
         def as_named(said: str) -> str:  # the file as the user knows it, not our folder's copy
-            said = said.replace(str(path), filename)  # some messages give only the file's own name
-            return said.replace(path.name, filename) if filename != path.name else said
+            # in one pass, the path or the file's own name (some messages give that only): replaced one
+            # after the other, 'my uploaded.csv' was named 'my my uploaded.csv'
+            return re.sub(f"{re.escape(str(path))}|{re.escape(path.name)}", lambda _: filename, said)
 
         try:
+            if "\x00" in csv_text:
+                # The page sends a file that reads as UTF-8 as it reads, so these are the file's own bytes:
+                # UTF-16 saved without its mark is told by the command's rule and in its words (a Russian
+                # header's was "binary data"); an image or a program picked by mistake is binary.
+                csv_encoding(path)
+                raise RnnkitError(f"{path} is binary data, not a CSV text file")
+            rows = sum(1 for line in csv_text.splitlines() if line.strip()) - 1  # the header is no row
+            if rows > limits.MAX_CSV_ROWS:
+                raise RnnkitError(  # what to do about it too: the page's user has the file and an editor
+                    f"{path} has {rows:,} rows; the server reads at most {limits.MAX_CSV_ROWS:,}: delete "
+                    "the oldest rows (the model is scored on the last ones)"
+                )
             series = load_series(path, name=filename, **kw)
         except RnnkitError as exc:
             raise RnnkitError(as_named(str(exc))) from None

@@ -123,14 +123,18 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (starts([0, 0, 0xfe, 0xff])) return utf32(bytes, false);
     if (starts([0xff, 0xfe])) return new TextDecoder("utf-16le").decode(bytes);
     if (starts([0xfe, 0xff])) return new TextDecoder("utf-16be").decode(bytes);
-    // UTF-16 without a mark: text in one byte of each pair of the first 512 (csv_file.csv_encoding)
+    // Bytes that read as UTF-8 are sent as they read, the file's own bytes: the server tells UTF-16 saved
+    // without its mark among them by the command's rule (byte_order.utf16_unmarked), as ASCII's (H 00 i 00)
+    // and a Russian header's (14 04 30 04: Да), which this page's own copy of an older rule let through.
+    try { return new TextDecoder("utf-8", {fatal: true}).decode(bytes); } catch (e) { /* said below */ }
+    // Bytes that do not cannot reach it so: UTF-16 without a mark whose text holds a letter past ASCII
+    // (ä: E4 00), text in one byte of each pair of the first 512, is told here, in the command's words
     const head = bytes.subarray(0, 512), half = head.length >> 1;
     const zeros = from => head.filter((b, i) => i % 2 === from && i < 2 * half && b === 0).length;
     const counts = [zeros(0), zeros(1)].sort((a, b) => a - b);
     if (half >= 4 && counts[0] === 0 && counts[1] === half) {
       return {refused: `Error: ${f.name} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again`};
     }
-    try { return new TextDecoder("utf-8", {fatal: true}).decode(bytes); } catch (e) { /* said below */ }
     const lossy = () => new TextDecoder().decode(bytes);
     if (bytes.subarray(0, 1024).includes(0)) return lossy();  // binary (a picture picked): the server says so
     // the first byte UTF-8 cannot read and its line (0x0A is never inside a UTF-8 character), as Python's
