@@ -390,3 +390,24 @@ def test_raw_int16_numbers_are_binary_data_not_utf16(tmp_path, order):
     with pytest.raises(RnnkitError) as exc:
         load_series(path)
     assert str(exc.value) == f"{path} is binary data, not a CSV text file"
+
+
+@pytest.mark.parametrize("order", ["<i2", ">i2"])
+def test_raw_int16_numbers_under_128_are_binary_data(tmp_path, order):
+    """Ids under 128 saved raw as 16-bit integers are ASCII bytes and NULs, which UTF-8 reads: forecast
+    said "line 8 has more fields than the header's 2", of a file half NUL bytes."""
+    path = tmp_path / "ids.csv"
+    np.random.default_rng(0).integers(0, 100, 400).astype(order).tofile(path)
+    with pytest.raises(RnnkitError) as exc:
+        load_series(path)
+    assert str(exc.value) == f"{path} is binary data, not a CSV text file"
+
+
+def test_cli_forecast_train_says_raw_ids_are_binary_data(tmp_path, capsys):
+    from rnnkit.cli import main
+
+    path = tmp_path / "ids.csv"
+    np.random.default_rng(0).integers(0, 100, 400).astype("<i2").tofile(path)
+    assert main(["forecast", "train", "--data", str(path), "--out", str(tmp_path / "run")]) == 2
+    assert capsys.readouterr().err == f"rnnkit: error: {path} is binary data, not a CSV text file\n"
+    assert not (tmp_path / "run").exists()

@@ -82,13 +82,22 @@ def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
     except (OSError, EOFError, lzma.LZMAError):  # unreadable again: the message without the line
         pass
     if b"\x00" in file_start(path, 1024):  # an image, a program, a compressed file named .csv
-        return f"{path} is binary data, not a CSV text file"
+        return _binary_data(path)
     where = f"line {line} holds" if line else "it holds"
     shown = f" byte 0x{byte.hex()}" if byte else " a byte"
     return (
         f"{path} is not UTF-8 text: {where}{shown}, which UTF-8 cannot read (a Latin-1, Windows or UTF-16 "
         "file?); save the file as UTF-8 (in a spreadsheet: CSV UTF-8) and try again"
     )
+
+
+# What pandas opens itself, and file_start reads as its raw bytes (or, .tar.gz, a tar's): NULs of no text
+_ARCHIVES = (".zip", ".tar", ".zst", ".tar.gz", ".tar.bz2", ".tar.xz")
+
+
+def _binary_data(path: Path) -> str:
+    """The one line for a file of bytes that are no text (NUL among them) given as a CSV file."""
+    return f"{path} is binary data, not a CSV text file"
 
 
 def file_start(path: Path, size: int) -> bytes:
@@ -109,8 +118,10 @@ def csv_encoding(path: Path) -> str | None:
     ASCII text with every other byte 0, and text with fewer, a Russian header's ``0x34 0x04`` (``д``)
     among them, which forecast's own rule (one byte of each pair all 0) let through as garbled UTF-8
     (``column '\\x007\\x04=\\x04...' is not numeric``). Numbers under 256 saved raw as 16-bit integers have every
-    other byte 0 too, but read as UTF-16 are no text: they are not named UTF-16."""
-    from rnnkit.utils.byte_order import text_encoding, utf16_unmarked
+    other byte 0 too, but read as UTF-16 are no text: they are not named UTF-16, but binary data, as is
+    any start a quarter or more NUL (:func:`~rnnkit.utils.byte_order.nul_quarter`): ids under 128 saved
+    raw read as ASCII with NULs, and were 'line 8 has more fields than the header's 2'."""
+    from rnnkit.utils.byte_order import nul_quarter, text_encoding, utf16_unmarked
 
     start = file_start(path, 4096)
     marked = text_encoding(start)
@@ -120,6 +131,8 @@ def csv_encoding(path: Path) -> str | None:
         raise RnnkitError(
             f"{path} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again"
         )
+    if nul_quarter(start) and not path.name.lower().endswith(_ARCHIVES):
+        raise RnnkitError(_binary_data(path))
     return None
 
 

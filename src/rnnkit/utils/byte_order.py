@@ -199,6 +199,14 @@ def utf16_order(data: bytes) -> str | None:
     return order
 
 
+def nul_quarter(data: bytes) -> bool:
+    """Whether a quarter or more of ``data`` (a file's bytes, or its first few KiB) is NUL: no text in
+    any encoding rnnkit reads but UTF-16 of ASCII (:func:`utf16_without_mark`) holds so many; a program,
+    a database, numbers saved raw (16-bit ids under 128). The one count for every reader of a user's
+    file, forecast's CSV too (:func:`refuse_no_text`)."""
+    return data.count(0) * 4 > len(data)
+
+
 def utf16_unmarked(data: bytes) -> str | None:
     """``"LE"`` or ``"BE"`` when ``data`` (a file's bytes, or its first few KiB) is UTF-16 text saved
     without its byte-order mark, as :func:`refuse_no_text` names it: a quarter or more of its bytes NUL at
@@ -207,9 +215,8 @@ def utf16_unmarked(data: bytes) -> str | None:
     never holds NUL, or no text). The one rule for every reader of a user's file, forecast's CSV too."""
     if text_encoding(data[:4]) is not None or 0 not in data:
         return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    if (even + odd) * 4 > len(data) and utf16_without_mark(data):
-        return "LE" if odd > even else "BE"
+    if nul_quarter(data) and utf16_without_mark(data):
+        return "LE" if data[1::2].count(0) > data[0::2].count(0) else "BE"
     return utf16_order(data)
 
 
@@ -243,7 +250,7 @@ def refuse_no_text(data: bytes, path: str | os.PathLike[str], file: str, example
         raise RnnkitError(f"{name} is {what}, not text: {fix}")
     if text_encoding(data[:4]) is not None or 0 not in data:  # UTF-8 text never holds NUL
         return
-    quarter = data.count(0) * 4 > len(data)
+    quarter = nul_quarter(data)
     if order := utf16_unmarked(data):
         if quarter and utf16_without_mark(data):  # ASCII: NUL at every other byte
             raise RnnkitError(
