@@ -132,8 +132,13 @@ def test_a_run_folder_without_its_model_hints_at_resume(tmp_path):
         RnnkitError, match="config.json is missing .a training run that did not finish.*--resume"
     ):
         load_model(run)
+    with pytest.raises(RnnkitError) as inside:
+        load_model(tmp_path / "run" / "checkpoints")  # the run's checkpoints: said so (14edc8c0)
+    assert "it is the checkpoints folder" in str(inside.value) and "with --resume to finish" in str(inside.value)
+    lone = tmp_path / "lone" / "checkpoints"  # no run around it: no hint
+    lone.mkdir(parents=True)
     with pytest.raises(RnnkitError) as plain:
-        load_model(tmp_path / "run" / "checkpoints")  # no run around it: no hint
+        load_model(lone)
     assert "--resume" not in str(plain.value)
 
 
