@@ -134,7 +134,9 @@ def test_a_run_folder_without_its_model_hints_at_resume(tmp_path):
         load_model(run)
     with pytest.raises(RnnkitError) as inside:
         load_model(tmp_path / "run" / "checkpoints")  # the run's checkpoints: said so (14edc8c0)
-    assert "it is the checkpoints folder" in str(inside.value) and "with --resume to finish" in str(inside.value)
+    assert "it is the checkpoints folder" in str(inside.value) and "with --resume to finish" in str(
+        inside.value
+    )
     lone = tmp_path / "lone" / "checkpoints"  # no run around it: no hint
     lone.mkdir(parents=True)
     with pytest.raises(RnnkitError) as plain:
