@@ -449,6 +449,7 @@ class RecurrentBase(nn.Module):
         if isinstance(input, PackedSequence):
             if lengths is not None:
                 raise RnnkitError(f"{self.kind} got both a PackedSequence and lengths; pass one")
+            V.check_packed(self.kind, input, self.input_size)  # before torch's padding trusts it
             x, lengths = pad_packed_sequence(input)  # (L, N, H_in), lengths in the original order
             batch_first = False
         else:
@@ -525,7 +526,8 @@ class RecurrentBase(nn.Module):
             backend = get_backend("reference")  # forward-mode AD: the fused LSTM kernels have none
         else:
             backend = select_backend(self.backend, spec, x, lengths, return_gates)
-        if packed is not None and lengths is not None and hasattr(backend, "forward_packed"):
+        takes_packed = hasattr(backend, "forward_packed") and not return_gates  # it returns no gates
+        if packed is not None and lengths is not None and takes_packed:
             # the packed data straight to a backend that takes it (native), as torch.nn runs it: the
             # padded x served the checks only (re-packing it and padding the output back cost a small
             # batch's call about as much again as torch.nn's whole call); x is cast as autocast casts it

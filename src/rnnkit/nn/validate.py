@@ -15,7 +15,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import torch
@@ -23,6 +23,9 @@ from torch import Tensor
 
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 from rnnkit.utils.whole import is_whole
+
+if TYPE_CHECKING:
+    from torch.nn.utils.rnn import PackedSequence
 
 T = TypeVar("T")
 
@@ -265,6 +268,96 @@ def check_lengths(
             "sort the batch or pass enforce_sorted=False"
         )
     return lengths
+
+
+def _shown(values: list[int]) -> str:
+    """Values for a message: ``[2, 1, 2]``, or the first 8 and ``...``."""
+    return repr(values) if len(values) <= 8 else repr(values[:8])[:-1] + ", ...]"
+
+
+def check_packed(kind: str, packed: PackedSequence, input_size: int) -> None:
+    """A PackedSequence must be what torch's packing makes before anything reads it: ``data`` of shape
+    ``(sum of lengths, H_in)``; ``batch_sizes`` a 1-D int64 CPU tensor of at least one step, every
+    size at least 1 and none larger than the one before (the sequences still running at each step,
+    longest first), summing to the rows of ``data``; ``sorted_indices`` and ``unsorted_indices`` both
+    None or both permutations of the ``batch_sizes[0]`` sequences, each the other's inverse.
+
+    torch's ``pad_packed_sequence``, which the layers' checks pad with, trusts the batch sizes: sizes
+    that go up again (``[2, 1, 2]``, a PackedSequence built by hand) made it write past its buffer, and
+    Python aborted (``free(): invalid next size``). A few operations on tensors of one value per step
+    and per sequence (the indices read on the CPU, where the layers read ``sorted_indices`` anyway).
+    """
+    data, sizes = packed.data, packed.batch_sizes
+    if not isinstance(data, Tensor) or data.dim() != 2:
+        # packing an (L, N) batch with no feature axis gives 1-D data: the usual way to get here
+        flat = isinstance(data, Tensor) and data.dim() == 1
+        hint = f" (pack an (L, N, {input_size}) batch; one feature: x.unsqueeze(-1))" if flat else ""
+        raise ShapeError(
+            f"{kind} expects a PackedSequence's data of shape (sum of lengths, {input_size}), 2-D; "
+            f"got {describe(data)}{hint}"
+        )
+    if not (isinstance(sizes, Tensor) and sizes.dim() == 1 and sizes.dtype == torch.int64):
+        got = f"{describe(sizes)}" + (f" of {sizes.dtype}" if isinstance(sizes, Tensor) else "")
+        raise ShapeError(f"{kind} expects a PackedSequence's batch_sizes as a 1-D int64 tensor; got {got}")
+    if sizes.device.type != "cpu":
+        raise ShapeError(
+            f"{kind} expects a PackedSequence's batch_sizes on the CPU (as torch's packing keeps them); "
+            f"got them on {sizes.device}"
+        )
+    if sizes.shape[0] == 0:
+        raise ShapeError(f"{kind} expects a PackedSequence of at least one step; got empty batch_sizes")
+    if int(sizes[-1]) < 1 or bool((sizes[1:] > sizes[:-1]).any()):
+        # one bad step named: a size below 1, or the first size larger than the one before it
+        bad = torch.nonzero(torch.cat((sizes[:1] < 1, (sizes[1:] > sizes[:-1]) | (sizes[1:] < 1))))
+        step = int(bad[0])
+        after = f" after {int(sizes[step - 1])}" if step else ""
+        raise ShapeError(
+            f"{kind} expects a PackedSequence's batch_sizes to be at least 1 and never to increase (the "
+            f"sequences still running at each step, longest first); got {int(sizes[step])} at step "
+            f"{step}{after}: {_shown(sizes.tolist())}"
+        )
+    total = int(sizes.sum())
+    if total != data.shape[0]:
+        raise ShapeError(
+            f"{kind} expects a PackedSequence's data to have as many rows as its batch_sizes sum to "
+            f"({total}); got data of shape {tuple(data.shape)}"
+        )
+    order, unorder = packed.sorted_indices, packed.unsorted_indices
+    if order is None and unorder is None:
+        return
+    if order is None or unorder is None:
+        given, missing = ("sorted", "unsorted") if unorder is None else ("unsorted", "sorted")
+        raise ShapeError(
+            f"{kind} expects a PackedSequence's sorted_indices and unsorted_indices both or neither; got "
+            f"{given}_indices without {missing}_indices"
+        )
+    N = int(sizes[0])
+    everyone = list(range(N))
+    lists = []  # a few values per sequence: Python lists check them faster than tensor operations
+    for name, index in (("sorted_indices", order), ("unsorted_indices", unorder)):
+        ok = isinstance(index, Tensor) and index.dim() == 1 and index.shape[0] == N
+        if not (
+            ok and not index.is_floating_point() and not index.is_complex() and index.dtype != torch.bool
+        ):
+            got = describe(index) + (f" of {index.dtype}" if isinstance(index, Tensor) else "")
+            raise ShapeError(
+                f"{kind} expects a PackedSequence's {name} as a 1-D integer tensor of {N} values "
+                f"(batch_sizes[0], the sequences in the batch); got {got}"
+            )
+        values = index.tolist()
+        if sorted(values) != everyone:
+            raise ShapeError(
+                f"{kind} expects a PackedSequence's {name} to be a permutation of 0..{N - 1}; "
+                f"got {_shown(values)}"
+            )
+        lists.append(values)
+    sorted_list, unsorted_list = lists
+    if any(sorted_list[at] != n for n, at in enumerate(unsorted_list)):
+        raise ShapeError(
+            f"{kind} expects a PackedSequence's unsorted_indices to be the inverse of its sorted_indices "
+            f"(as PackedSequence(data, batch_sizes, sorted_indices) computes it); got "
+            f"{_shown(unsorted_list)} for {_shown(sorted_list)}"
+        )
 
 
 def check_finite(kind: str, name: str, tensor: Tensor) -> None:

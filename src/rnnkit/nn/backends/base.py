@@ -52,6 +52,20 @@ Whole-stack call (``Backend.forward`` and :func:`run_stack`)::
              layers pass it only to a backend whose ``takes_order`` is True (one that packs, as native:
              :class:`PackingBackend`); a backend without the attribute counts as False, is called
              without ``order=``, and need not accept it
+
+Packed call (optional, ``native``; a backend without the method is never asked for it)::
+
+    forward_packed(spec, packed, hx, weights) -> (packed_out, h_n, c_n)
+
+    packed      a PackedSequence as the caller gave it, after the layer's checks (its data
+                (sum of lengths, H_in) in the layer's dtype, batch_sizes valid, indices permutations)
+    hx, weights as for the whole-stack call (hx in the batch's original order)
+    packed_out  PackedSequence of (sum of lengths, D*H) data with packed's batch_sizes and indices
+    h_n, c_n    as for the whole-stack call, in the batch's original order
+
+The layers call it instead of ``forward`` for a PackedSequence input when the backend has it and
+``return_gates`` is False (no gates come back from it), so the kernel takes the packed data as
+torch.nn's does, with no padding and repacking around it.
 """
 
 from __future__ import annotations
@@ -162,7 +176,8 @@ class Backend(Protocol):
     """A way to run a whole recurrent stack. See the module docstring for shapes.
 
     ``takes_order`` is optional and no member here: a backend without it counts as ``takes_order =
-    False`` and is never given ``order=`` (:class:`PackingBackend` declares both)."""
+    False`` and is never given ``order=`` (:class:`PackingBackend` declares both). So is
+    ``forward_packed`` (see the module docstring and :class:`PackingBackend`)."""
 
     name: str
     modes: frozenset[str]  # the cell modes it implements; select_backend checks before dispatch
@@ -195,7 +210,12 @@ class PackingBackend(Backend, Protocol):
     ``runtime_checkable`` checks presence only: ``isinstance(b, PackingBackend)`` is true of any backend
     with a ``takes_order`` attribute and a ``forward``, ``takes_order = False`` and a ``forward`` without
     ``order=`` included. What decides is the value: the layers read ``takes_order`` and give ``order=``
-    only where it is True."""
+    only where it is True.
+
+    ``forward_packed(spec, packed, hx, weights) -> (packed_out, h_n, c_n)`` is optional and no member
+    here (a Protocol member would be required by ``isinstance``): a backend that packs may also take a
+    PackedSequence input as it came (shapes in the module docstring); the layers look for it with
+    ``hasattr`` and call it only without ``return_gates``, as ``native`` has it."""
 
     takes_order: bool
 
