@@ -108,6 +108,26 @@ HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
             "(a web page (HTML), not a picture: download the image itself, not the page)",
         ),
         ("page.png", b"<HTML><BODY>Not Found</BODY></HTML>", "(a web page (HTML), not a picture: download"),
+        # a browser's "Save as" starts the page with a comment, an XHTML page with an XML declaration:
+        # both holding an <svg> were called an SVG drawing
+        (
+            "saved.jpg",
+            b"<!-- saved from url=(0022)https://example.com/ -->\n<!DOCTYPE html><html><body><svg></svg>",
+            "(a web page (HTML), not a picture: download the image itself, not the page)",
+        ),
+        (
+            "xhtml.jpg",
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- page -->\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0'
+            b' Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html><body><svg></svg>',
+            "(a web page (HTML), not a picture: download the image itself, not the page)",
+        ),
+        # an SVG with the same things before it is still a drawing (an <html:div> inside it is no page)
+        (
+            "drawing.svg",
+            b'<?xml version="1.0"?>\n<!-- Generator: Adobe Illustrator -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG'
+            b' 1.1//EN" "x.dtd">\n<svg><foreignObject><html:div>x</html:div></foreignObject></svg>',
+            "(an SVG drawing, not a picture of pixels: convert it to PNG first)",
+        ),
         (
             "photo.png.gz",
             b"\x1f\x8b\x08\x00" + b"\x00" * 40,

@@ -409,7 +409,7 @@ def _unidentified(path: Path | BinaryIO) -> str:
         what, tool = found
         fix = "unzip it and give the pictures inside" if tool == "unzip" else "decompress it first"
         return f"{what}, not a picture: {fix}"
-    markup = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # an XML declaration or comment may come first
+    markup = _markup_start(head)
     if markup.lower().startswith((b"<!doctype html", b"<html")):  # before SVG: a page may hold an <svg>
         # a download that saved the page an image was shown on, or the server's error or login page
         return "a web page (HTML), not a picture: download the image itself, not the page"
@@ -418,6 +418,20 @@ def _unidentified(path: Path | BinaryIO) -> str:
     if _is_text(head):
         return "a text file, not a picture"
     return "UnidentifiedImageError"
+
+
+def _markup_start(head: bytes) -> bytes:
+    """``head`` from its first element or doctype on: a byte-order mark, whitespace, XML declarations
+    (``<?xml ...?>``) and comments (``<!-- ... -->``) skipped. Why: a page a browser saved starts with
+    ``<!-- saved from url=... -->`` and an XHTML page with ``<?xml ...?>``; looking at the first bytes
+    alone called such a page, holding an ``<svg>``, an SVG drawing."""
+    markup = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    while markup.startswith((b"<?", b"<!--")):
+        end = markup.find(b"?>" if markup.startswith(b"<?") else b"-->")
+        if end < 0:  # not closed within the bytes read: nothing more to tell
+            return markup
+        markup = markup[end + (2 if markup.startswith(b"<?") else 3) :].lstrip()
+    return markup
 
 
 def _is_text(head: bytes) -> bool:
