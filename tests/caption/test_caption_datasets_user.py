@@ -197,3 +197,27 @@ def test_a_captions_file_without_images_names_the_picture_folder_beside_it(tmp_p
         RnnkitError, match=r"flickr8k format: give the folder that holds its pictures \(--images DIR\)$"
     ):
         load_captions(alone)
+
+
+@pytest.mark.parametrize(
+    ("captions", "folders", "hint"),
+    [
+        # both of COCO's picture folders beside the file: it said train2014, first of the two it knows
+        ("coco2/captions_val2014.json", ["coco2/train2014", "coco2/val2014"], "coco2/val2014"),
+        # COCO's own layout, the captions in annotations/: no hint at all
+        ("coco/annotations/captions_val2014.json", ["coco/train2014", "coco/val2014"], "coco/val2014"),
+        ("coco/annotations/captions_train2014.json", ["coco/val2014", "coco/train2014"], "coco/train2014"),
+    ],
+)
+def test_a_coco_file_without_images_names_the_folder_its_name_names(tmp_path, captions, folders, hint):
+    """captions_val2014.json's pictures are in val2014/, beside the file or one level up (COCO's
+    annotations/): the hint named train2014/ beside it, or, one level up, nothing."""
+    for folder in folders:
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / captions).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / captions).write_text(json.dumps({"images": [], "annotations": []}), encoding="utf-8")
+    with pytest.raises(RnnkitError) as caught:
+        load_captions(tmp_path / captions)
+    assert str(caught.value) == (
+        f"--images (the image folder) is needed for the coco format; did you mean --images {tmp_path / hint}?"
+    )

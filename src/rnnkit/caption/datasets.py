@@ -804,10 +804,14 @@ PICTURE_FOLDERS = ("Images", "images", "Flicker8k_Dataset", "Flickr8k_Dataset", 
 def _images_hint(path: Path) -> str:
     """``: did you mean --images DIR?`` when a download's picture folder lies beside the captions file at
     ``path``, else a word on what --images is: the bare 'is needed' left a user of Kaggle's captions.txt,
-    whose Images/ lay beside it, to find the option's meaning in the docs."""
-    found = [path.parent / name for name in PICTURE_FOLDERS if (path.parent / name).is_dir()]
+    whose Images/ lay beside it, to find the option's meaning in the docs. The folder may lie one level up
+    too (COCO's annotations/captions_val2014.json beside val2014/), and the one the file's name names comes
+    first (captions_val2014.json: val2014/, not train2014/ beside it)."""
+    places = dict.fromkeys((path.parent, path.parent.parent))  # once each: both . for a bare file name
+    found = [place / name for place in places for name in PICTURE_FOLDERS if (place / name).is_dir()]
+    named = [folder for folder in found if folder.name.lower() in path.name.lower()]
     if found:
-        return f"; did you mean --images {found[0]}?"
+        return f"; did you mean --images {(named or found)[0]}?"
     return ": give the folder that holds its pictures (--images DIR)"
 
 
