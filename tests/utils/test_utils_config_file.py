@@ -430,7 +430,8 @@ def _first_control_byte(data: bytes) -> int:
 
 def test_a_model_s_weights_given_as_config_are_no_text_not_mis_encoded_text(tmp_path, one_line_error):
     """29da038b said of any binary with no known signature (a model's own model.safetensors) "line 1 is not
-    UTF-8 text (byte 104) ... save it as UTF-8", as if it were text in a Windows code page."""
+    UTF-8 text (byte 104) ... save it as UTF-8", as if it were text in a Windows code page. Weights are
+    named as such since session 33 (byte_order.weights), as a corpus or translate text --input names them."""
     import torch
 
     from rnnkit.cli import main
@@ -443,7 +444,7 @@ def test_a_model_s_weights_given_as_config_are_no_text_not_mis_encoded_text(tmp_
     out = tmp_path / "out"
     assert main(["forecast", "train", "--config", str(weights), "--out", str(out)]) == 2
     assert one_line_error() == (
-        f"rnnkit: error: {weights} is not a text file (byte 1): a settings file is YAML or JSON text; "
+        f"rnnkit: error: {weights} is model weights (safetensors), not text: give a text file; "
         f"model.safetensors lies in the model folder {model}: --config {model} trains with its settings "
         "(its config.json)"
     )

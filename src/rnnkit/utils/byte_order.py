@@ -106,11 +106,33 @@ OFFICE = {
 }
 
 
+MAGIC_BYTES = 256  # of a file's start that :func:`not_text` reads: a torch.save zip's first name
+
+
+def weights(head: bytes) -> str | None:
+    """What model weights a file whose first bytes are ``head`` holds (``model.safetensors`` given where
+    text is read: "line 1 is not utf-8 text (give its encoding with --encoding)" sent the user after
+    encodings), else None: safetensors (its JSON header's length, 8 bytes little-endian, under 4 GiB,
+    then ``{``), a ``torch.save`` file (a zip whose first member is ``NAME/data.pkl``) or a pickle
+    (protocol 2 to 5: ``\x80`` and the protocol; a legacy ``torch.save`` file too)."""
+    if head[4:8] == b"\0\0\0\0" and head[8:9] == b"{":
+        return "model weights (safetensors)"
+    if head.startswith(b"PK\x03\x04"):  # a zip's first local header: the name's length at 26, the name at 30
+        name = head[30 : 30 + int.from_bytes(head[26:28], "little")]
+        return "model weights (a torch.save file)" if name.endswith(b"data.pkl") else None
+    if len(head) > 1 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return "a Python pickle"
+    return None
+
+
 def not_text(head: bytes, name: str = "") -> str | None:
-    """Why a file whose first bytes are ``head`` (6 or more), named ``name``, is no text when it is a
-    picture, a PDF or an office document, as the words after "FILE is" (``"a PNG image, not text: give a
-    text file"``); else None."""
+    """Why a file whose first bytes are ``head`` (6 or more; :data:`MAGIC_BYTES` to name a torch.save
+    zip), named ``name``, is no text when it is a picture, a PDF, an office document or model weights
+    (:func:`weights`), as the words after "FILE is" (``"a PNG image, not text: give a text file"``);
+    else None."""
     found = next(((what, fix) for magic, what, fix in DOCUMENTS if head.startswith(magic)), None)
+    if found is None and (held := weights(head)):
+        found = (held, "give a text file")
     if found is None and head.startswith(b"PK\x03\x04"):
         found = OFFICE.get(os.path.splitext(name)[1].lower())
     return None if found is None else f"{found[0]}, not text: {found[1]}"
@@ -238,7 +260,7 @@ def refuse_no_text(data: bytes, path: str | os.PathLike[str], file: str, example
         RnnkitError: ``data`` is no text.
     """
     name = os.fspath(path)
-    if why := not_text(data[:6], os.path.basename(name)):
+    if why := not_text(data[:MAGIC_BYTES], os.path.basename(name)):
         raise RnnkitError(f"{name} is {why}")
     if found := archive(data[:6]):
         what, tool = found

@@ -26,7 +26,15 @@ import select
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from rnnkit.utils.byte_order import ARCHIVES, DOCUMENTS, archive, may_become_mark, not_text, text_encoding
+from rnnkit.utils.byte_order import (
+    ARCHIVES,
+    DOCUMENTS,
+    MAGIC_BYTES,
+    archive,
+    may_become_mark,
+    not_text,
+    text_encoding,
+)
 from rnnkit.utils.errors import RnnkitError
 
 CHUNK = 1 << 16  # bytes read at a time
@@ -73,7 +81,7 @@ class LineReader:
         self._decoder = codecs.getincrementaldecoder(name)()
         self._marked = name == "utf-8"  # its first bytes may be a mark still to be read
         self._head = b""  # the first bytes, held until they show whether they are a byte-order mark
-        self._start = b""  # the stream's first bytes as read, for a compressed file's magic
+        self._start = b""  # the stream's first bytes as read, for a compressed file's or weights' magic
         self._pending = ""  # text after the last newline
         self._lines_done = 0  # lines completed so far (for messages)
         self._eof = False
@@ -141,9 +149,10 @@ class LineReader:
             raise RnnkitError(f"{self.source} is not {self.encoding} text ({exc})") from None  # idna's labels
 
     def _refuse_archive(self) -> None:
-        """Say that the stream is compressed (``gzip-compressed``), or a picture, a PDF or an office
-        document (:func:`~rnnkit.utils.byte_order.not_text`), where its bytes are no text: "line 1 is not
-        utf-8 text (give its encoding)" sent the user after encodings, none of which reads it."""
+        """Say that the stream is compressed (``gzip-compressed``), or a picture, a PDF, an office
+        document or model weights (:func:`~rnnkit.utils.byte_order.not_text`), where its bytes are no
+        text: "line 1 is not utf-8 text (give its encoding)" sent the user after encodings, none of
+        which reads it."""
         while (
             archive(self._start) is None
             and not_text(self._start) is None
@@ -152,7 +161,7 @@ class LineReader:
             more = self._read()  # a pipe that handed over part of a magic: the stream is no text anyway
             if not more:
                 break
-            self._start += more[: 6 - len(self._start)]
+            self._start += more[: MAGIC_BYTES - len(self._start)]
         if why := not_text(self._start, self.source):
             raise RnnkitError(f"{self.source} is {why}")
         if found := archive(self._start):
@@ -175,8 +184,8 @@ class LineReader:
     def _fill(self, ready: list[str]) -> None:
         """Read one chunk; move the complete lines into ``ready``."""
         data = self._read()
-        if len(self._start) < 6:
-            self._start += data[: 6 - len(self._start)]
+        if len(self._start) < MAGIC_BYTES:
+            self._start += data[: MAGIC_BYTES - len(self._start)]
         text = self._pending + self._decode(data)
         if not data:
             self._eof = True
