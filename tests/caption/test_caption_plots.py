@@ -42,6 +42,22 @@ def test_caption_grid_frames_each_picture_so_a_white_one_is_seen():
     assert not fig.axes[3].axison  # the blank cell stays blank
 
 
+def test_attention_grid_frames_each_picture_so_a_white_one_is_seen():
+    """describe --plot's _attention.png drew its 'image' column with the axes off: a white picture was
+    a title over nothing. It gets caption_grid's grey frame; the blank cell under a long caption none."""
+    white = torch.full((2, 3, 16, 16), 255, dtype=torch.uint8)
+    words = [[f"w{k}" for k in range(7)], ["a"]]  # 8 maps, 6 a row: the first picture's column has a blank
+    attention = [torch.full((len(w) + 1, 16), 1 / 16) for w in words]
+    fig = attention_grid(white, words, attention, per_row=6)
+    cols = 1 + 6
+    heads = [fig.axes[0], fig.axes[2 * cols]]
+    for ax in heads:
+        assert ax.get_title() == "image" and ax.axison
+        assert not ax.get_xticks().size and not ax.get_yticks().size
+        assert all(s.get_visible() and s.get_edgecolor()[:3] != (1.0, 1.0, 1.0) for s in ax.spines.values())
+    assert not fig.axes[cols].axison  # the image's column on the long caption's second row stays blank
+
+
 def test_attention_grid_one_map_per_word_then_end():
     words = [["a", "red", "circle"], ["a", "square"], ["x"]]
     attention = [torch.softmax(torch.randn(len(w) + 1, 16), dim=-1) for w in words]  # 4x4 grid

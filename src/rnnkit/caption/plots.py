@@ -19,6 +19,7 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.plotting import subplots
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -74,19 +75,25 @@ def caption_grid(
             ax.axis("off")
             continue
         ax.imshow(_to_hwc(images[k]), interpolation="nearest")
-        # a thin grey frame, no ticks: without it a white picture (a transparent PNG composited onto
-        # white, a blank scan) vanished into the page, its caption floating over nothing
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_edgecolor("0.7")
-            spine.set_linewidth(0.6)
+        _frame(ax)
         ax.set_title(titles[k], fontsize=8, loc="left", family=family)
         if notes is not None:
             ax.text(
                 0, -0.02, notes[k], transform=ax.transAxes, fontsize=7, color="grey", va="top", family=family
             )
     return fig
+
+
+def _frame(ax: Axes) -> None:
+    """A thin grey frame around a picture's axes, no ticks: without it a white picture (a transparent PNG
+    composited onto white, a blank scan) vanished into the page, its caption floating over nothing."""
+    ax.set_axis_on()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_edgecolor("0.7")
+        spine.set_linewidth(0.6)
 
 
 def _fonts_for(texts: Sequence[str]) -> tuple[list[str], Callable[[str], str]]:
@@ -172,6 +179,7 @@ def attention_grid(
         steps = len(attention[i])
         head = axes[first_row, 0]
         head.imshow(img, interpolation="nearest")
+        _frame(head)  # as caption_grid's: a white picture was drawn on the white page with its axes off
         # a caption cut at max_words says so, rather than end silently
         title = "image" if steps <= shown[i] else f"image: first {shown[i]}\nof {steps} steps"
         if names is not None:  # a panel is 1.6 inches wide: each line of a name is wrapped, then cut
