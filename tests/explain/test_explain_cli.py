@@ -179,6 +179,37 @@ def test_gates_of_a_model_draw_into_its_own_run_never_beside_another_model(tmp_p
     assert "wrote runs/explain/gates/gates.png" in capsys.readouterr().out
 
 
+def test_gates_of_a_wrong_model_or_a_read_only_run_are_told_as_such_not_as_out(tmp_path, capsys, monkeypatch):
+    """With a model in the default runs/explain/gates, 'gates --model nonexist' (no --out) said
+    'runs/explain/gates holds another model ...; give --out': the --out check ran before the model's.
+    And a read-only explain gates run as --model, no --out, said 'cannot write --out ro: Permission
+    denied' of an --out never typed. Now the model is checked first, and the read-only run is named."""
+    monkeypatch.chdir(tmp_path)
+    tiny = [*TINY, "--device", "cpu", "--no-progress"]
+    assert main(["explain", "gates", "--length", "6", *tiny]) == 0  # a model in the default --out
+    assert main(["explain", "gates", "--length", "6", "--out", "ro", *tiny]) == 0
+    (tmp_path / "empty").mkdir()
+    capsys.readouterr()
+    line = _one_line_error(capsys, main(["explain", "gates", "--model", "nonexist", "--device", "cpu"]))
+    assert line == "rnnkit: error: cannot load nonexist: no such folder"
+    line = _one_line_error(capsys, main(["explain", "gates", "--model", "empty", "--device", "cpu"]))
+    assert line.startswith("rnnkit: error: cannot load empty: it is not an rnnkit model folder")
+    real = os.access
+    denied = os.path.abspath("ro")
+
+    def access(path, mode, **kwargs):  # as chmod a-w does to a user other than root
+        return False if os.path.abspath(path) == denied and mode & os.W_OK else real(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    before = (tmp_path / "ro" / "gates.png").read_bytes()
+    for given in ("ro", "ro/model"):
+        line = _one_line_error(capsys, main(["explain", "gates", "--model", given, "--device", "cpu"]))
+        assert line == "rnnkit: error: ro (where gates draws without --out) is read-only; give --out DIR"
+    assert (tmp_path / "ro" / "gates.png").read_bytes() == before
+    assert main(["explain", "gates", "--model", "ro", "--out", "mine", "--device", "cpu"]) == 0
+    assert "wrote mine/gates.png" in capsys.readouterr().out
+
+
 def test_gates_of_a_solved_lstm_are_read_in_plain_words(tmp_path, capsys, monkeypatch):
     """Under the gate table, the words the demo shows (who holds the memory, how the input gate rises);
     only for a solved model, whose gates show how it remembers (the solved bar lowered for a tiny run)."""

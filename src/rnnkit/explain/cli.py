@@ -254,20 +254,26 @@ def gates_command(
     """  # fmt: skip
     from rnnkit.explain.gates import UpdateGateStatistics
     from rnnkit.explain.memory_tasks import ADDING_BASELINE_WORDS, min_length
-    from rnnkit.explain.runs import run_gates
+    from rnnkit.explain.runs import load_gates_model, run_gates
     from rnnkit.explain.training import ADDING_SOLVED_MSE, TASK_WORDS, too_few_tests_words
     from rnnkit.explain.verdict import gates_text, update_gates_text
     from rnnkit.utils.runs import check_no_finished_run
     from rnnkit.utils.tables import format_table
 
+    loaded = None
     if model_dir is not None:
+        from rnnkit.utils.device import resolve_device
+
         _refuse_training_options(click.get_current_context())
+        # the model first: '--model nonexist' (or a forecast run) was told that the default --out, which
+        # the user never typed, holds another model
+        loaded = load_gates_model(model_dir, resolve_device(device))
         out = _gates_out(out, model_dir, typed=_typed("out"))
     claim_outputs(_gates_outputs(out, model_dir), inputs=_gates_inputs(out, model_dir))
     if model_dir is None and not force_given():  # training replaces the run's model; --model's plot does not
         check_no_finished_run(out, None)
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, device, show_progress,
-                    echo=click.echo)  # fmt: skip
+                    echo=click.echo, loaded=loaded)  # fmt: skip
     click.echo(
         f"test MSE {run.test_error:.4g} on the adding problem, length {run.length} (baseline "
         f"{run.baseline:.4g}, {ADDING_BASELINE_WORDS}; solved below {ADDING_SOLVED_MSE})"
@@ -314,8 +320,11 @@ def _gates_out(out: Path, model_dir: Path, typed: bool) -> Path:
     runs/explain/gates/model, with runs/g's gates, without a word.
 
     Raises:
-        RnnkitError: ``out/model`` holds a model other than ``model_dir``'s.
+        RnnkitError: ``out/model`` holds a model other than ``model_dir``'s; or, ``--out`` not typed, the
+            model's run folder cannot be written (a colleague's run, a shared folder): told so, not as
+            "cannot write --out R" of an --out the user never typed.
     """
+    from rnnkit.utils.atomic import may_empty
     from rnnkit.utils.errors import RnnkitError
     from rnnkit.utils.markers import read_mark
 
@@ -325,6 +334,8 @@ def _gates_out(out: Path, model_dir: Path, typed: bool) -> Path:
         folder.parent if mark is not None and (mark.application, mark.kind) == ("explain", "gates") else None
     )
     if not typed and came_from is not None:
+        if not may_empty(came_from):  # its own permissions, as rm -r reads them; root passes
+            raise RnnkitError(f"{came_from} (where gates draws without --out) is read-only; give --out DIR")
         out = came_from
     beside = out / MODEL_SUBFOLDER
     if (beside / "config.json").exists() and os.path.realpath(beside) != os.path.realpath(folder):

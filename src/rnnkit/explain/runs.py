@@ -379,13 +379,16 @@ def run_gates(
     show_progress: bool = True,
     echo: Echo = _quiet,
     trained: TrainedModel | None = None,
+    loaded: tuple[TaskModel, int] | None = None,
 ) -> GatesRun:
     """Train (or load from ``model_dir``) a gated model on the adding problem and plot its gates.
 
     Writes ``gates.png`` and, when it trained the model, the model folder ``model/`` into ``out``.
     ``model_dir`` is a model folder or a run folder holding one in ``model/``
-    (:func:`rnnkit.utils.markers.find_model_folder`). The test sequences are drawn from
-    ``settings.seed`` and ``settings.test_size``.
+    (:func:`rnnkit.utils.markers.find_model_folder`); ``loaded``: its model and length, already read by
+    :func:`load_gates_model` (the command reads it before it chooses ``out``, so that a wrong ``--model``
+    is told as such, not as a fault of an ``--out`` the user never typed). The test sequences are drawn
+    from ``settings.seed`` and ``settings.test_size``.
     """
     check_gate_cell(cell)
     if length < min_length("adding"):
@@ -397,7 +400,7 @@ def run_gates(
         _check_index(index, settings.test_size)
     dev = resolve_device(device)
     if model_dir is not None:
-        model, length = _load_gates_model(model_dir, dev)
+        model, length = loaded if loaded is not None else load_gates_model(model_dir, dev)
         cell = check_gate_cell(get_variant(model.variant).cell)
         test = split("adding", "test", settings.test_size, length, settings.seed)
     else:
@@ -420,7 +423,7 @@ def _check_index(index: int, sequences: int) -> None:
         raise RnnkitError(f"--index {index} is past the {sequences} test sequences")
 
 
-def _load_gates_model(model_dir: Path, device: torch.device) -> tuple[TaskModel, int]:
+def load_gates_model(model_dir: Path, device: torch.device) -> tuple[TaskModel, int]:
     """The adding-problem model of a model folder, or of the run folder holding one in ``model/``
     (:func:`rnnkit.utils.markers.find_model_folder`), on ``device``; and its sequence length."""
     from rnnkit.utils.markers import find_model_folder
