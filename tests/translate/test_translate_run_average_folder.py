@@ -41,3 +41,22 @@ def test_a_folder_of_a_run_without_a_model_is_said_as_before(tmp_path, capsys):
         capsys.readouterr().err
         == f"rnnkit: error: {run / 'average'} is not a model folder: config.json is missing\n"
     )
+
+
+def test_a_run_trained_inside_another_run_is_not_called_a_part_of_it(tiny_model, tmp_path):
+    # a run trained into RUN/sub, its model then gone: it was 'the sub/ folder inside the run folder
+    # RUN ... give the model folder RUN/model', hiding the --resume that finishes it
+    from rnnkit.utils.markers import Mark, write_mark
+
+    run = tiny_model.parent
+    sub = run / "sub"
+    (sub / "checkpoints" / "epoch-0001").mkdir(parents=True)
+    write_mark(sub, Mark("translate", "run"))
+    try:
+        with pytest.raises(RnnkitError) as exc:
+            rnnkit.load(sub)
+        assert "inside the run folder" not in str(exc.value) and "--resume" in str(exc.value)
+    finally:
+        import shutil
+
+        shutil.rmtree(sub)

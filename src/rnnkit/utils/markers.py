@@ -154,7 +154,9 @@ def _run_part_note(folder: Path) -> str:
     """What to give instead of ``folder`` when it is another folder of a run folder that holds a model
     (``translate train``'s ``RUN/average``, the last epochs' weights: "average" read as the averaged
     model, ``--model RUN/average`` said only "config.json is missing"); "" otherwise."""
-    if not folder.is_dir():
+    if not folder.is_dir() or read_mark(folder) is not None:
+        # a folder with a mark of its own (a run trained into a folder of another run) is no part of
+        # that run: the note for the folder itself (a run without its model: --resume) is the one to give
         return ""
     for seen, shown_as in _views(folder):
         mark = read_mark(seen.parent)
