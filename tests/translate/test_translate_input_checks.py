@@ -170,11 +170,6 @@ def test_eval_warns_when_another_seed_may_score_training_pairs(tiny_model, tiny_
     assert "may include pairs it trained on" in capsys.readouterr().err
 
 
-def test_counts_in_messages_are_singular_for_one(tiny_model, tmp_path, capsys):
-    assert main(["translate", "average", str(tiny_model), "--out", str(tmp_path / "avg")]) == 0
-    assert "averaged 1 model:" in capsys.readouterr().out
-
-
 def test_text_starting_with_a_dash_gets_a_hint_to_use_double_dash(tiny_model, capsys):
     code = main(["translate", "text", "--model", str(tiny_model), "-5 degrees"])
     one_line_error(capsys, code, "goes after --")

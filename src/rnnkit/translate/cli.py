@@ -414,13 +414,34 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, m
     Weight averaging suits models that began as one model (copies trained further from one folder);
     translate train --average-last averages a run's own last epochs, and separately trained runs are
     better joined with translate ensemble.
+
+    One model has nothing to average: with --fp16, --fp32, --beam or --mbr/--no-mbr it is copied so
+    changed (float16 weights, other saved decoding), and without them it is refused.
     """
     from rnnkit.translate.averaging import average_folders
 
     claim_outputs(
         [Output.whole("--out", out, "translate", "model")], inputs=[_model_input(m) for m in models]
     )
+    ctx = click.get_current_context()
+    changes = [name for name in ("fp16", "beam", "mbr") if ctx.get_parameter_source(name).name != "DEFAULT"]
+    if len(models) == 1 and not changes:  # it wrote a copy, "averaged 1 model", as if it had done something
+        from rnnkit.translate.ensemble import read_members
+
+        read_members(list(models))[0].check()  # a folder that is no model says so first (RUN/average)
+        raise RnnkitError(
+            "nothing to average: give two or more model folders (translate train --average-last averages a "
+            "run's last epochs; --fp16 or --beam with one model saves a converted copy)"
+        )
     average_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr), warn=_warn)
+    if len(models) == 1:
+        said = {
+            "fp16": f"float{16 if fp16 else 32} weights",
+            "beam": f"beam {beam}",
+            "mbr": f"MBR {'on' if mbr else 'off'}",
+        }
+        click.echo(f"copied {models[0]} with {', '.join(said[c] for c in changes)}: {out}")
+        return
     click.echo(f"averaged {plural(len(models), 'model')}{' (fp16)' if fp16 else ''}: {out}")
 
 
