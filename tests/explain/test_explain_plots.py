@@ -177,3 +177,30 @@ def test_gradient_flow_curve_ends_at_an_exact_zero():
         assert all(map(math.isfinite, shown[~zero]))
         low, high = ax.get_ylim()
         assert 0.01 < low < 0.2 < 1.0 < high  # the axis spans the drawn values, not down to the clip
+
+
+def test_gradient_flow_lone_points_get_a_marker_and_zero_ends_are_named():
+    """A net whose ReLU units all stayed off (``explain gradient-flow --cells irnn,rnn-relu --lr 1``):
+    norm 1 at T - t = 0, 0 beyond, and input norms 0 everywhere. With the zeros masked, a line of one
+    point drew nothing, while the legend still listed the curve; so did a norm between two zeros. Now a
+    lone point has a marker, and the legend says where the curve is 0."""
+    dead = torch.tensor([0.0] * 9 + [1.0])  # by step t: only the last (T - t = 0)
+    spots = torch.tensor([0.0, 0.5, 0.0, 0.2, 1.0])  # 0.5 between zeros; 0.2 and 1.0 a line
+    fig = plot_gradient_flow(
+        {
+            "irnn": {"trained": GradientFlow(state_norms=dead, input_norms=torch.zeros(10))},
+            "rnn": {"trained": GradientFlow(state_norms=torch.ones(10), input_norms=torch.ones(10))},
+        }
+    )
+    (state, dead_line, live), (inputs, none_line, _) = ((ax, *ax.get_lines()) for ax in fig.axes)
+    assert dead_line.get_label() == "irnn (gradient 0 beyond T - t = 0)"
+    assert dead_line.get_marker() == "o" and list(dead_line.get_markevery()) == [9]  # t = 9: T - t = 0
+    assert none_line.get_label() == "irnn (gradient 0 everywhere)"
+    assert live.get_label() == "rnn" and live.get_marker() in ("None", None, "")  # a line needs no marker
+    assert [t.get_text() for t in state.get_legend().get_texts()] == [dead_line.get_label(), "rnn"]
+    assert [t.get_text() for t in inputs.get_legend().get_texts()][0] == none_line.get_label()
+    fig = plot_gradient_flow({"rnn": {"init": GradientFlow(state_norms=spots, input_norms=spots)}})
+    state, inputs = (ax.get_lines()[0] for ax in fig.axes)
+    assert list(state.get_markevery()) == [1] == list(inputs.get_markevery())  # 0.5, alone between zeros
+    assert state.get_label() == "rnn (gradient 0 beyond T - t = 3)"  # t = 0 is T - t = 4
+    assert inputs.get_label() == "rnn (gradient 0 before t = 1)"

@@ -25,7 +25,8 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
     """Gradient norms over steps back from the end, log scale.
 
     Exact zeros (every path cut by ReLU units that stayed off, or float32 underflow below about 1e-45)
-    cannot be drawn on a log scale: a curve ends where its norm becomes zero.
+    cannot be drawn on a log scale: a curve ends where its norm becomes zero, a norm between zeros is a
+    lone marker, and the legend says where a curve is zero to the end of the axis (or everywhere).
 
     Args:
         flows: ``{cell: {"init": GradientFlow, "trained": GradientFlow}}`` (either stage may be absent).
@@ -45,8 +46,11 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
             back = torch.arange(length - 1, -1, -1)  # steps back from the last one: T - t
             # nonpositive="mask": a zero ends the curve; semilogy's default ("clip") drew it as a cliff
             # from the last nonzero value down past the axis, as if the norm fell through every decade
-            axes[0][col].semilogy(back, flow.state_norms, label=cell, nonpositive="mask")
-            axes[1][col].semilogy(torch.arange(length), flow.input_norms, label=cell, nonpositive="mask")
+            for ax, x, y, name in ((axes[0][col], back, flow.state_norms, "T - t"),
+                                   (axes[1][col], torch.arange(length), flow.input_norms, "t")):  # fmt: skip
+                lone = _lone_points(y)
+                ax.semilogy(x, y, label=cell + _zeros_note(x, y, name), nonpositive="mask",
+                            marker="o" if lone else None, markersize=3, markevery=lone or None)  # fmt: skip
         axes[0][col].set_title(f"||dh_T / dh_t||, {labels[stage]}")
         axes[0][col].set_xlabel("steps back from the end (T - t)")
         axes[0][col].set_ylabel("spectral norm (log scale; 1 at T - t = 0)")
@@ -61,6 +65,31 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
         fig.suptitle(title)
     tight_layout(fig)
     return fig
+
+
+def _lone_points(norms: torch.Tensor) -> list[int]:
+    """The positions of the norms above zero whose neighbours are both zero (or absent): with the zeros
+    masked, a line draws nothing of them, so they get a marker. A net whose ReLU units all stayed off
+    has a norm of 1 at T - t = 0 and 0 beyond: its curve vanished while the legend still listed it."""
+    drawn = [float(v) > 0 for v in norms]
+    return [
+        i for i, here in enumerate(drawn)
+        if here and not (i > 0 and drawn[i - 1]) and not (i + 1 < len(drawn) and drawn[i + 1])
+    ]  # fmt: skip
+
+
+def _zeros_note(x: torch.Tensor, norms: torch.Tensor, name: str) -> str:
+    """What the log scale cannot draw, for the legend: " (gradient 0 everywhere)", or the zeros at either
+    end of the axis, " (gradient 0 beyond T - t = 0)"; "" when there are none there."""
+    seen = [int(at) for at, v in zip(x, norms, strict=True) if float(v) != 0]  # NaN: no claim of 0
+    if not seen:
+        return " (gradient 0 everywhere)"
+    ends = []
+    if min(seen) > int(x.min()):
+        ends.append(f"before {name} = {min(seen)}")
+    if max(seen) < int(x.max()):
+        ends.append(f"beyond {name} = {max(seen)}")
+    return f" (gradient 0 {' and '.join(ends)})" if ends else ""
 
 
 def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
