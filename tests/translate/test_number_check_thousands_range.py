@@ -54,3 +54,43 @@ def test_translate_text_with_the_shipped_model_does_not_warn_of_a_range_it_said(
     # ("천 이천 원이에요." where 천에서 이천 원이에요 is right): a fault of its wording, not of the numbers
     # the check reads, so the exact text is not asserted here as if it were right.
     assert "천" in out and "이천" in out and "warning" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("english", "typed", "spelled"),
+    [
+        ("It costs $1,000-2,000.", "$1,000-2,000", "It costs one thousand to two thousand dollars."),
+        ("It costs ₩1,000-2,000.", "₩1,000-2,000", "It costs one thousand to two thousand won."),
+        ("It costs 1,000-2,000€.", "1,000-2,000€", "It costs one thousand to two thousand euros."),
+        ("It costs €1,000-2,000 euros.", "€1,000-2,000", "It costs one thousand to two thousand euros."),
+        ("The rate is 1,000-2,000%.", "1,000-2,000%", "The rate is one thousand to two thousand percent."),
+        ("It costs 10,000-20,000원.", "10,000-20,000", "It costs ten thousand to twenty thousand 원."),
+        ("It costs $10-20.", "$10-20", "It costs ten to twenty dollars."),
+        ("The rate is 10-20%.", "10-20%", "The rate is ten to twenty percent."),
+    ],
+)
+def test_a_range_with_a_sign_or_a_unit_is_one_range(english, typed, spelled):
+    # Were a 1 and a code 000-2 ('does not say 1, 000-2'; '10, 000-20' before 원): the sign or the unit
+    # beside an end kept the range's pattern from matching.
+    (rng,) = source_numbers(english)
+    assert rng.typed == typed
+    a, b = (part.typed for part in rng.parts)
+    assert rng.said_in(f"{a}~{b}") and not rng.said_in(f"{a}")
+    assert spell_out(english) == spelled
+
+
+@pytest.mark.parametrize(
+    ("english", "read"),
+    [
+        ("ID 123,456-789", ["123", "456-789"]),  # a code: read as before ranges in thousands
+        ("Score 2,000-1,000.", ["2", "000-1"]),  # the second end the smaller, no word after: no range
+        ("It costs $20-10.", ["20-10"]),
+    ],
+)
+def test_no_range_where_the_second_end_is_smaller_and_no_word_follows(english, read):
+    assert [n.typed for n in source_numbers(english)] == read
+    assert " to " not in spell_out(english)
+
+
+def test_a_word_after_still_makes_a_range_of_any_order():
+    assert [n.typed for n in source_numbers("Score 2,000-1,000 points.")] == ["2,000-1,000"]

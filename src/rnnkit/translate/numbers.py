@@ -32,6 +32,8 @@ May 5, June 12th      May fifth, June twelfth                   and the day firs
 5 May, 31st December  May fifth, December thirty-first          writes it (a capital: "5 may" is no date)
 3-4 days              three to four days                        both ends of at most 3 digits
 1,000-2,000 won       one thousand to two thousand won          ends in thousands: no word needed
+$10-20, 10-20%        ten to twenty dollars, ten to twenty      a sign or a unit: no word needed;
+                      percent                                   with none, the second end larger
 25, 305               twenty-five, three hundred and five
 ====================  =======================================  =====================================
 
@@ -52,7 +54,7 @@ Applied only to English sources, before tokenizing, and only for models whose ``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from num2words import num2words
 
@@ -116,14 +118,45 @@ PERCENT = re.compile(_NOT_BEFORE + r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fra
 ORDINAL = re.compile(_NOT_BEFORE + r"(?P<num>\d+)(?:st|nd|rd|th)\b", re.I)
 # Two numbers of up to three digits, or in thousands (1,000-2,000), joined by a dash: a range, read "to".
 # Before a word only (10-20 minutes), as a score (3-1) or a code (10-20.) is typed alike; but an end in
-# thousands is neither (1,000-2,000.). Its hyphen read the thousands apart: "It costs 1,000-2,000 won."
-# went to the model as typed and was checked as a 1 and a code 000-2 ("does not say 1, 000−2").
-RANGE = re.compile(
-    _NOT_BEFORE
+# thousands is neither (1,000-2,000.), and nor is a range with a currency sign before it or after it, or a
+# % or a Hangul unit after it ($1,000-2,000, 10-20%, 10,000-20,000원, 1,000-2,000€): those were read as a
+# 1 and a code 000-2 ("does not say 1, 000−2"). With no word after it, the second end is the larger
+# (:func:`is_range`): "Score 2,000-1,000." and "ID 123,456-789" are no range.
+RANGE_PATTERN = re.compile(
+    rf"(?<![\w.,:/{_SIGNS}{_MINUS}])(?:(?P<sign>[{_SIGNS}])\s?)?"
     + r"(?P<a>[1-9]\d{0,2}(?P<ga>(?:,\d{3})+)?)\s?[-–]\s?(?P<b>[1-9]\d{0,2}(?P<gb>(?:,\d{3})+)?)"
-    + r"(?(ga)|(?(gb)|(?=\s+[A-Za-z])))"
+    + rf"(?P<unit>\s?%|\s?[{_SIGNS}](?![\w{_SIGNS}])|(?=[가-힣]))?"
+    + r"(?(sign)|(?(unit)|(?(ga)|(?(gb)|(?=\s+[A-Za-z])))))"
+    + r"(?(unit)|"
     + _NOT_AFTER
+    + ")"
 )
+_WORD_AFTER = re.compile(r"\s+[A-Za-z]")
+
+
+def range_end(m: re.Match, end: str) -> int:
+    """The number at ``end`` (``"a"`` or ``"b"``) of a :data:`RANGE` match, its thousands commas aside."""
+    return int(m.group(end).replace(",", ""))
+
+
+def is_range(m: re.Match) -> bool:
+    """Whether a :data:`RANGE_PATTERN` match is a range: a word follows it (10-20 minutes), or its second
+    end is the larger (1,000-2,000.; 2,000-1,000. is a score, 123,456-789 a code)."""
+    return _WORD_AFTER.match(m.string, m.end()) is not None or range_end(m, "b") > range_end(m, "a")
+
+
+class _Ranges:
+    """:data:`RANGE_PATTERN`'s matches that are ranges (:func:`is_range`), with ``finditer`` and ``sub``
+    as a compiled pattern has them."""
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        return (m for m in RANGE_PATTERN.finditer(text) if is_range(m))
+
+    def sub(self, repl: Callable[[re.Match], str], text: str) -> str:
+        return RANGE_PATTERN.sub(lambda m: repl(m) if is_range(m) else m.group(0), text)
+
+
+RANGE = _Ranges()
 # A month's day, typed as a number or an ordinal: May 5 and June 12th read "May fifth", "June twelfth".
 MONTH_DAY = re.compile(
     r"\b(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?" + _NOT_AFTER, re.I
@@ -389,9 +422,19 @@ def _cardinal(m: re.Match) -> str:
     return digits if kept_as_digits(m) else cardinal(int(digits.replace(",", "")))
 
 
-def range_end(m: re.Match, end: str) -> int:
-    """The number at ``end`` (``"a"`` or ``"b"``) of a :data:`RANGE` match, its thousands commas aside."""
-    return int(m.group(end).replace(",", ""))
+def _range(m: re.Match) -> str:
+    """A :data:`RANGE`: "one thousand to two thousand", then its unit: dollars for a sign before or after it
+    ($1,000-2,000), percent for a % (10-20%); a Hangul unit stays as typed after a space (10-20 원)."""
+    a, b = range_end(m, "a"), range_end(m, "b")
+    words = f"{cardinal(a)} to {cardinal(b)}"
+    sign = m.group("sign") or (m.group("unit") or "").strip()
+    named = re.match(r"\s+([A-Za-z]+)", m.string[m.end() :])  # €1,000-2,000 euros: named once
+    if sign in CURRENCY_SIGNS and not (named and named.group(1).lower() in CURRENCY_WORDS):
+        one, many = CURRENCY_SIGNS[sign]
+        return f"{words} {one if b == 1 else many}"
+    if sign == "%":
+        return words + " percent"
+    return words + (" " if m.group("unit") is not None else "")
 
 
 def spell_out(text: str) -> str:
@@ -439,9 +482,7 @@ def _spell(text: str) -> str:
     text = MONTH_DAY.sub(_month_day, text)
     text = DAY_MONTH.sub(_month_day, text)
     text = ORDINAL.sub(_short(lambda m: ordinal(int(m.group("num")))), text)
-    text = RANGE.sub(
-        _short(lambda m: f"{cardinal(range_end(m, 'a'))} to {cardinal(range_end(m, 'b'))}"), text
-    )
+    text = RANGE.sub(_short(_range), text)
     text = DECIMAL.sub(_short(lambda m: _point(m.group("int"), m.group("frac"))), text)
     text = CARDINAL.sub(_short(_cardinal), text)
     return text[:1].upper() + text[1:] if starts_with_digit else text
