@@ -48,7 +48,7 @@ def test_a_short_series_is_told_what_fit_lacks_and_what_to_change(series):
     assert "15 training and 0 validation windows for window=5 horizon=3; need at least 8 and 1" in text
     assert "test" not in text
     assert text.endswith(
-        "its validation part, 2 row(s), is shorter than horizon=3: give more rows, or a larger val="
+        "its validation part, 2 rows, is shorter than horizon=3: give more rows, or a larger val="
     )
     Forecaster(window=5, horizon=3, val=0.2, **TINY).fit(series[:25])  # the advice works
 

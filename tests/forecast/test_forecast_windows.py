@@ -171,7 +171,7 @@ def test_the_rows_a_short_series_is_told_to_give_are_enough():
     # a validation part shorter than the horizon: no window lengthens it, so none is suggested
     said = message(25, 2, 3)
     assert said.endswith(
-        "its validation part, 2 row(s), is shorter than --horizon 3: give at least 26 rows, or a larger --val"
+        "its validation part, 2 rows, is shorter than --horizon 3: give at least 26 rows, or a larger --val"
     )
     assert "--window" not in said.split("; need")[1]
 

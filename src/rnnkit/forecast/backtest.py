@@ -17,6 +17,7 @@ folds may reach back before the test part). Folds are labelled by the dates they
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -66,13 +67,18 @@ def fold_splits(
     horizon: int = 1,
     *,
     advise: bool = True,
+    check: Callable[[list[Split]], object] | None = None,
 ) -> list[Split]:
     """The ``K`` expanding-window splits; block ``k``'s test rows are ``[val_end, n_rows)`` of its split.
 
     A fold scores the forecasts whose ``horizon`` targets all lie in its block, so a block holds
     ``rows - horizon + 1`` of them and needs at least ``horizon`` rows (:func:`check_blocks`). ``advise``:
-    more folds than test rows end in the folds count that fits (``use --folds 6 or fewer``); the
-    long-format backtest says its own (:func:`~rnnkit.forecast.panel.too_short`)."""
+    more folds than test rows end in the folds count that fits (``use --folds 6 or fewer``), and a
+    ``--test`` too small for one test row in ``a larger --test``; the long-format backtest says its own
+    (:func:`~rnnkit.forecast.panel.too_short`). ``check``: what else the folds need (the window's
+    rows: :func:`backtest` prepares each fold), run on the splits that advice names before it is
+    given; its error (``series too short: ...``) is then said instead, since following the advice
+    would end in it."""
     if folds < 1:
         raise RnnkitError(f"--folds must be at least 1 (got {folds})")
     base = Split.by_fraction(n_rows, val, test)
@@ -87,22 +93,62 @@ def fold_splits(
         bounds = first + stride * np.arange(folds + 1)
     else:
         bounds = np.linspace(base.val_end, n_rows, folds + 1).round().astype(int)
+    test_rows = n_rows - base.val_end
     if np.any(np.diff(bounds) < 1):
-        test_rows = n_rows - base.val_end
-        if test_rows < 1:  # no test row at all: the series, not the folds, is the trouble
+        if test_rows < 1:  # no test row at all: the series, or a --test too small for it, is the trouble
+            if advise and _larger_test_fits(n_rows, val, horizon, check):
+                raise RnnkitError(
+                    f"--test {test} leaves no test rows of the {plural(n_rows, 'row')} to forecast; "
+                    "use a larger --test"
+                )
             leave = "leaves" if n_rows == 1 else "leave"
             raise RnnkitError(
                 f"series too short for a backtest: its {plural(n_rows, 'row')} {leave} no test rows to forecast"
             )
         allow = "allows" if test_rows == 1 else "allow"
-        advice = f"; {fewer_folds(test_rows, horizon)}" if advise else ""
+        advice = f"; {_folds_advice(n_rows, val, test, horizon, check)}" if advise else ""
         raise RnnkitError(f"--folds {folds} is more than the {plural(test_rows, 'test row')} {allow}{advice}")
     if stride is None:
-        check_blocks(folds, n_rows - base.val_end, int(np.diff(bounds).min()), horizon)
+        shortest = int(np.diff(bounds).min())
+        if shortest < horizon:
+            check_blocks(
+                folds,
+                test_rows,
+                shortest,
+                horizon,
+                _folds_advice(n_rows, val, test, horizon, check) if advise else "",
+            )
     return [
         Split(train_end=int(s) - n_val, val_end=int(s), n_rows=int(e))
         for s, e in zip(bounds[:-1], bounds[1:], strict=True)
     ]
+
+
+def _folds_advice(
+    n_rows: int, val: float, test: float, horizon: int, check: Callable[[list[Split]], object] | None
+) -> str:
+    """:func:`fewer_folds` for the test rows of ``n_rows``, once ``check`` passes the folds it names
+    (its error otherwise: the advice would lead there)."""
+    test_rows = n_rows - Split.by_fraction(n_rows, val, test).val_end
+    fewer = test_rows // horizon
+    if fewer >= 1 and check is not None:
+        check(fold_splits(n_rows, fewer, val, test, None, horizon, advise=False))
+    return fewer_folds(test_rows, horizon)
+
+
+def _larger_test_fits(
+    n_rows: int, val: float, horizon: int, check: Callable[[list[Split]], object] | None
+) -> bool:
+    """Whether a ``--test`` of ``horizon`` rows would give ``n_rows`` one fold that ``check`` passes: the
+    rows suffice and the test fraction, not the series, is short (unknown without ``check``)."""
+    test = horizon / n_rows
+    if check is None or val + test >= 1:
+        return False
+    try:
+        check(fold_splits(n_rows, 1, val, test, None, horizon, advise=False))
+    except RnnkitError:
+        return False
+    return True
 
 
 def check_stride(stride: int, horizon: int) -> None:
@@ -116,14 +162,14 @@ def check_stride(stride: int, horizon: int) -> None:
         )
 
 
-def check_blocks(folds: int, test_rows: int, shortest: int, horizon: int) -> None:
+def check_blocks(folds: int, test_rows: int, shortest: int, horizon: int, advice: str) -> None:
     """The ``folds`` blocks cut from ``test_rows`` (the shortest ``shortest`` rows) must each hold one
-    forecast's ``horizon`` steps."""
+    forecast's ``horizon`` steps; ``advice`` (:func:`fewer_folds`, or none) ends the refusal."""
     if shortest < horizon:
         raise RnnkitError(
             f"--folds {folds} cut the {plural(test_rows, 'test row')} into blocks of {plural(shortest, 'row')}, "
             f"shorter than --horizon {horizon}: a fold scores the forecasts whose {horizon} steps all lie in "
-            f"its block; {fewer_folds(test_rows, horizon)}"
+            f"its block" + (f"; {advice}" if advice else "")
         )
 
 
@@ -269,10 +315,15 @@ def backtest(
     ``settings``: the windows, split (``test`` is the part cut into folds), season, model and run;
     ``folds``, ``stride``: see :func:`fold_splits`.
     """
-    splits = fold_splits(len(series), folds, settings.val, settings.test, stride, settings.horizon)
     # every data check first (each fold's transform and prepared split), then one model per fold:
     # the one-series case of a global model (rnnkit.forecast.panel)
     w, h, predict = settings.window, settings.horizon, settings.predict
+
+    def prepares(splits: list[Split]) -> None:  # advice is given only where following it runs
+        for sp in splits:
+            prepare_global([series], w, h, predict, [sp])
+
+    splits = fold_splits(len(series), folds, settings.val, settings.test, stride, h, check=prepares)
     prepared = [prepare_global([series], w, h, predict, [sp]) for sp in splits]
     quiet = replace(settings, show_progress=False)  # one bar over the folds, none per fold
     evaluations, blends = [], []

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from rnnkit.forecast.backtest import check_stride, fold_splits, split_dates
+from rnnkit.forecast.backtest import check_stride, fewer_folds, fold_splits, split_dates
 from rnnkit.forecast.blend import scored_step_weight
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
@@ -45,6 +45,7 @@ from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
+from rnnkit.utils.wording import plural
 
 
 def _succeeds(step: Callable[[], object]) -> bool:
@@ -75,6 +76,31 @@ def _fewer(
         names.append("--stride")
     names += ["--window"] if window else []
     return " or ".join(names)
+
+
+def _fewer_for_all(
+    panel: list[Series],
+    folds: int,
+    val: float,
+    test: float,
+    stride: int | None,
+    horizon: int,
+    fits: Callable[[Series, int, int | None], bool],
+    first: str,
+) -> str:
+    """When every series is too short for the folds: ``; use --folds 4 or fewer`` for the fewest test rows
+    of any series (:func:`~rnnkit.forecast.backtest.fewer_folds`), where that count fits every series;
+    else nothing (the advice would lead to another refusal). ``first``: the series the message names."""
+    if stride is not None:
+        return ""
+    rows = {s.name: len(s) - Split.by_fraction(len(s), val, test).val_end for s in panel}
+    fewest = min(rows, key=rows.__getitem__)  # the first of the series with the fewest test rows
+    fewer = rows[fewest] // horizon
+    if not 1 <= fewer < folds or not all(fits(series, fewer, None) for series in panel):
+        return ""
+    # the first message names the first series; the count is another's when that one has fewer test rows
+    whose = "" if fewest == first else f" (series {fewest} has {plural(rows[fewest], 'test row')})"
+    return f"; {fewer_folds(rows[fewest], horizon)}{whose}"
 
 
 def _series_fold_splits(
@@ -127,7 +153,12 @@ def _prepare_folds(
 
             return _succeeds(every_fold)
 
-        raise RnnkitError(too_short(short, len(panel), _fewer(short, folds, stride, h, fits, window=True)))
+        message = too_short(short, len(panel), _fewer(short, folds, stride, h, fits, window=True))
+        if len(short) == len(panel):  # every series fails: too_short says the first alone
+            message += _fewer_for_all(
+                panel, folds, settings.val, settings.test, stride, h, fits, short[0][0].name
+            )
+        raise RnnkitError(message)
     by_fold = [list(fold) for fold in zip(*per_series.values(), strict=True)]
     fold_prepared = []
     for k in range(len(by_fold)):

@@ -241,7 +241,7 @@ def _advice(
     if not parts:
         return rows
     said = "; ".join(
-        f"its {part} part, {k} row(s), is shorter than --horizon {horizon}" for part, _, k in parts
+        f"its {part} part, {plural(k, 'row')}, is shorter than --horizon {horizon}" for part, _, k in parts
     )
     return f"{said}: {rows}, or a larger {' or '.join(opt for _, opt, _ in parts)}"
 
