@@ -24,3 +24,29 @@ def test_a_sentence_for_a_command_shows_translate_text(capsys, given, shown):
 def test_a_misspelt_command_keeps_clicks_suggestion(capsys):
     assert main(["translate", "txt"]) == 2
     assert "No such command 'txt'. Did you mean 'text'?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        ("check_corpus", "check-corpus"),
+        ("Train", "train"),
+        ("CHECK-CORPUS", "check-corpus"),
+        ("avrage", "average"),
+    ],
+)
+def test_a_command_typed_with_capitals_or_underscores_is_suggested(capsys, given, meant):
+    # check_corpus and Train were shown 'to translate it: rnnkit translate text "check_corpus"'
+    assert main(["translate", given]) == 2
+    assert capsys.readouterr().err == f"rnnkit: error: No such command {given!r}. Did you mean {meant!r}?\n"
+
+
+@pytest.mark.parametrize("given", ["hello", "good-morning"])
+def test_a_lowercase_word_like_no_command_shows_translate_text(capsys, given):
+    # a bare "No such command 'hello'." before
+    assert main(["translate", given]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == f'rnnkit: error: {given!r} is no translate command; to translate it: rnnkit translate text "{given}"\n'
+    )

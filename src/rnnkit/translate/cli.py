@@ -88,17 +88,26 @@ class _CorpusCommand(click.Command):
 
 class _TranslateGroup(click.Group):
     """``rnnkit translate "Hello."``, a sentence where the command goes, is shown ``translate text``: it
-    was "No such command 'Hello.'", nothing saying which command translates. A word a command's name
-    could be (``txt``) keeps click's "Did you mean 'text'?"."""
+    was "No such command 'Hello.'", nothing saying which command translates; so are ``hello`` and
+    ``good-morning``. A word close to a command's name keeps click's "Did you mean": ``txt`` (text), and
+    ``check_corpus``, ``Train`` or ``CHECK-CORPUS`` too (its case and underscores aside), which were
+    shown ``translate text "check_corpus"``."""
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple:
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError:
             name = args[0] if args else ""
-            if not name or re.fullmatch(r"[a-z][a-z-]*", name):
+            if not name or name.startswith("-"):
                 raise
+            import difflib
             import shlex
+
+            if difflib.get_close_matches(name, self.commands):  # click's own suggestion
+                raise
+            close = difflib.get_close_matches(name.lower().replace("_", "-"), self.commands, n=1)
+            if close:
+                raise click.UsageError(f"No such command {name!r}. Did you mean {close[0]!r}?", ctx) from None
 
             shown = shlex.quote(name) if re.search(r'["$`\\!]', name) else f'"{name}"'  # as a shell takes it
             raise click.UsageError(
