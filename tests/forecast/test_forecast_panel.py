@@ -202,3 +202,11 @@ def test_resume_with_an_id_column_is_refused_before_the_run_is_touched(tmp_path,
     err = capsys.readouterr().err
     assert "--resume does not work with --id-column" in err and len(err.strip().splitlines()) == 1
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+    # the way it names: '--force' over the finished run ('train again without --resume' was refused
+    # in turn: 'holds a finished run'), without --resume where there is no run
+    assert err.strip().endswith(
+        "; start afresh with --force in place of --resume (it clears the run), or with another --out"
+    )
+    assert main([*args, "--resume", "--out", str(tmp_path / "new")]) == 2
+    assert capsys.readouterr().err.strip().endswith("keeps no checkpoints; train again without --resume")
+    assert main([*args, "--force"]) == 0

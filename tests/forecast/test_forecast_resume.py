@@ -172,3 +172,24 @@ def test_run_dir_is_gone_in_one_line(csv_file, tmp_path, one_line_error):
     assert train(csv_file, tmp_path / "run", 1, "--run-dir", str(tmp_path / "elsewhere")) == 2
     one_line_error("--run-dir is gone: --out is the run folder now (checkpoints in OUT/checkpoints)")
     assert not (tmp_path / "run").exists() and not (tmp_path / "elsewhere").exists()
+
+
+def test_resume_of_a_finished_run_without_checkpoints_names_force_not_a_refused_way(
+    csv_file, tmp_path, capsys
+):
+    """A finished run whose checkpoints are gone, given --resume, said 'nothing to resume: no checkpoint
+    in OUT; train without --resume to start', and without --resume it was then refused ('OUT holds a
+    finished run ...: replace it with --force'). Now the first line names --force, which works."""
+    import shutil
+
+    out = tmp_path / "out"
+    assert train(csv_file, out, 1) == 0
+    shutil.rmtree(out / "checkpoints")
+    capsys.readouterr()
+    assert train(csv_file, out, 1, "--resume") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"rnnkit: error: nothing to resume: no checkpoint in {out}; start afresh with --force in place of "
+        "--resume (it clears the run), or with another --out"
+    ]
+    assert train(csv_file, out, 1, "--force") == 0

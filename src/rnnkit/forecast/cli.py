@@ -255,10 +255,11 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
 
     if resume and kw.get("id_column"):  # before the run folder is claimed: nothing is touched
         from rnnkit.utils.errors import RnnkitError
+        from rnnkit.utils.runs import start_afresh
 
         raise RnnkitError(
             "--resume does not work with --id-column yet: one global model over many series keeps no "
-            "checkpoints; train again without --resume"
+            f"checkpoints; {start_afresh(out, 'train again without --resume')}"
         )
     # --data resolved first: a bundled name is no folder (not even the run folder --out ibm creates)
     run, _ = claim_run(

@@ -184,6 +184,17 @@ def check_no_finished_run(out: Path, newest: Path | None) -> None:
     raise finished_run(out, f"its model saved {when}{trained}", longer)
 
 
+def start_afresh(out: Path, plain: str) -> str:
+    """The advice where ``--resume`` cannot continue the run in ``out``: ``plain`` (to train without
+    --resume), unless ``out`` holds a finished run, which a fresh run without --force is refused over
+    (:func:`check_no_finished_run`): "train without --resume" was then refused in turn."""
+    return plain if _saved_model_time(Path(out) / MODEL_SUBFOLDER) is None else AFRESH
+
+
+AFRESH = "start afresh with --force in place of --resume (it clears the run), or with another --out"
+"""How to start over a run that --resume cannot continue (e4b77495: "without --resume" was refused)."""
+
+
 def local_minute(seconds: float) -> str:
     """A file time as a refusal names it: ``2026-12-07 13:05``, local time."""
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
@@ -313,7 +324,7 @@ class RunFolder:
         if checkpoint is None:
             raise RnnkitError(
                 f"nothing to resume: no checkpoint in {self.path}{shared_folder_hint()}; "
-                "train without --resume to start"
+                + start_afresh(self.path, "train without --resume to start")
             )
         try:
             doc = json.loads((self.path / SETTINGS_NAME).read_text(encoding="utf-8"))
@@ -326,8 +337,7 @@ class RunFolder:
         diff = first_difference(saved, settings, may_differ)
         if diff is not None:
             raise RnnkitError(
-                f"cannot resume the run in {self.path}: {diff}; use the run's settings, or start afresh "
-                "with --force in place of --resume (it clears the run), or with another --out"
+                f"cannot resume the run in {self.path}: {diff}; use the run's settings, or {AFRESH}"
             )
         return saved_state
 
