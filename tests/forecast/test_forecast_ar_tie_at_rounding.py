@@ -2,8 +2,9 @@
 rounding, and no verdict may say the AR beats it: on 1000 + 10 sin(2 pi t / 23), whose AR errs by 3e-08,
 ``forecast backtest`` chose weight 0 in both folds yet said 'The linear autoregression beats the model over
 all folds: MAE 3.162e-08 vs the model's 1.176e-07 (+272.0%)' (``beaten_by: ['linear AR']``), and
-``forecast train`` the same. A difference below the tie share of naive's error on the same rows is a tie
-(:func:`~rnnkit.forecast.evaluate.baseline_outcome`), for the words and the JSON alike. And one fold or
+``forecast train`` the same. A difference below the float32 resolution of the values scored is a tie
+(:func:`~rnnkit.forecast.evaluate.baseline_outcome`, sized by their level since
+test_forecast_ar_tie_by_level.py), for the words and the JSON alike. And one fold or
 one series no longer says the AR's win twice ('over all folds: ...' then 'in 1 of 1 folds')."""
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from rnnkit.forecast.evaluate import (
     count_beaten,
     naive_outcome,
     pool,
+    rounding_tie,
 )
 from rnnkit.forecast.panel_scores import SeriesScores
 from rnnkit.forecast.windows import Split
@@ -45,13 +47,15 @@ def _rows(model: float, ar: float, naive: float) -> dict[str, dict[str, float]]:
 def test_the_rule_ties_rounding_against_a_near_exact_ar_and_keeps_a_real_loss():
     rounding = _rows(1.176e-07, 3.162e-08, 1.759)  # the backtest's pooled scores
     assert naive_outcome(1.176e-07, 3.162e-08) == LOSS  # +272% of the AR's own error alone
-    assert naive_outcome(1.176e-07, 3.162e-08, scale=1.759) == TIE  # 8.6e-08 of naive's 1.759
-    assert baseline_outcome(rounding, LINEAR) == TIE
+    tie = rounding_tie(1000.0)  # values about 1000: 2.4e-04
+    assert naive_outcome(1.176e-07, 3.162e-08, tie=tie) == TIE
+    assert baseline_outcome(rounding, LINEAR, tie=tie) == TIE
     # 9265f754's case: the AR 681 times better is still a loss, and a clear win still a win
-    assert baseline_outcome(_rows(3.172, 0.004658, 3.182), LINEAR) == LOSS
-    assert baseline_outcome(_rows(3.0, 3.1, 3.182), LINEAR) == WIN
-    assert baseline_outcome(_rows(0.0006, 1e-11, 3.0), LINEAR) == LOSS  # a network alone on a line: no tie
-    assert baseline_outcome(_rows(2e-06, 1e-06, 1.0), LINEAR) == TIE  # +100%, but 1e-06 of naive: rounding
+    assert baseline_outcome(_rows(3.172, 0.004658, 3.182), LINEAR, tie=rounding_tie(100.0)) == LOSS
+    assert baseline_outcome(_rows(3.0, 3.1, 3.182), LINEAR, tie=rounding_tie(100.0)) == WIN
+    line = _rows(0.0006, 1e-11, 3.0)  # a network alone on a line about 930: no tie
+    assert baseline_outcome(line, LINEAR, tie=rounding_tie(930.0)) == LOSS
+    assert baseline_outcome(_rows(2e-06, 1e-06, 1.0), LINEAR, tie=rounding_tie(100.0)) == TIE  # rounding
     assert baseline_outcome({MODEL: {"MAE": 0.1}, LINEAR: {"MAE": 0.05}}, LINEAR) == LOSS  # no naive score
 
 
@@ -111,12 +115,13 @@ def test_cli_train_and_backtest_with_the_default_blend_do_not_say_the_ar_beats_i
     said = capsys.readouterr().out
     saved = json.loads((out / "backtest.json").read_text())
     assert all(f["linear_blend"]["weight_on_network"] == [0.0] for f in saved["folds"])  # the AR itself
-    assert "beats the model" not in said and "It ties the linear autoregression over all folds" in said
+    # the AR itself is said to be it (test_forecast_ar_tie_by_level.py), not to tie it
+    assert "beats the model" not in said and "The model is the linear autoregression over all folds" in said
     assert saved["beaten_by"] == [] and all(f["beaten_by"] == [] for f in saved["folds"])
     run = tmp_path / "run"
     assert main(["forecast", "train", "--data", str(csv), "--out", str(run), *TINY]) == 0
     said = capsys.readouterr().out
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["linear_blend"]["weight_on_network"] == [0.0]
-    assert "beats the model" not in said and "It ties the linear autoregression" in said
+    assert "beats the model" not in said and "The model is the linear autoregression here" in said
     assert metrics["beaten_by"] == [] and "beats the model" not in metrics["verdict"]

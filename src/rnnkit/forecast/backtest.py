@@ -34,11 +34,13 @@ from rnnkit.forecast.evaluate import (
     Evaluation,
     against_baselines,
     against_naive,
+    all_linear_ar,
     beaten_by,
     count_beaten,
     count_outcomes,
     evaluate,
     pool,
+    pooled_rounding,
     scored_in_all,
 )
 from rnnkit.forecast.metrics import fmt
@@ -275,15 +277,28 @@ class BacktestResult:
         # naive read green while the linear AR of the same folds was 700 times better
         return (
             f"{head}; it {count_outcomes([ev.outcome for ev in self.evaluations])} of {k} folds."
-            + against_baselines(self.pooled, "MAE", where=" over all folds")
+            + against_baselines(
+                self.pooled, "MAE", where=" over all folds", tie=self._rounding, is_ar=self._is_ar
+            )
             + count_beaten([ev.beaten_by for ev in self.evaluations], "folds", on="in")
         )
 
     @property
     def beaten_by(self) -> list[str]:
         """The baselines beside naive whose pooled MAE beats the model's (:func:`beaten_by`): the
-        verdict's win over naive is then no win."""
-        return beaten_by(self.pooled, "MAE")
+        verdict's win over naive is then no win. Float32 rounding is a tie (its resolution pooled over
+        the folds), and a model that is the linear AR in every fold (its blend's weight 0) ties it."""
+        return beaten_by(self.pooled, "MAE", tie=self._rounding, is_ar=self._is_ar)
+
+    @property
+    def _rounding(self) -> float:
+        """The float32 resolution of the pooled MAE (:func:`pooled_rounding`): a smaller difference ties."""
+        return pooled_rounding(self.evaluations, "MAE")
+
+    @property
+    def _is_ar(self) -> bool:
+        """The model is the linear AR in every fold (:func:`all_linear_ar`), so over all of them."""
+        return all_linear_ar(self.evaluations)
 
     def to_dict(self) -> dict:
         return {

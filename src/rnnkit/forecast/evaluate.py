@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.baselines import LinearAR, choose_season, naive, seasonal_naive
+from rnnkit.forecast.blend import scored_step_weight
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.metrics import METRIC_NAMES, crosses_zero, fmt, naive_scale, score
 from rnnkit.forecast.prepare import Prepared
@@ -29,12 +30,20 @@ more (:data:`rnnkit.forecast.panel_scores.POOLED_DECIMALS`)."""
 
 WIN, TIE, LOSS = "win", "tie", "loss"
 
-ROUNDING_SHARE = 100 * float(np.finfo(np.float32).eps)
-"""A difference to a baseline below this share of naive's error on the same rows (1.2e-05, a hundred
-float32 steps) is a tie (:func:`baseline_outcome`): the float32 rounding a model blended all the way to
-the linear AR carries (5e-08 to 7e-08 of naive's on a sine the AR fits to 3e-08), not a network alone
-that leaves 2e-04 of naive's on a straight line the AR fits to 1e-11, which the AR beats. Smaller than
-the tie share of the printed percentage (0.05%), which would call that network a tie with the AR."""
+ROUNDING_STEPS = 2
+"""A difference to a baseline below this many float32 steps (``eps``, 1.2e-07) of the mean absolute level
+of the actuals scored (:func:`rounding_tie`) is a tie (:func:`baseline_outcome`): float32 rounding grows
+with the size of the values forecast, not with any forecaster's error (naive's, which sized it before,
+made 1.4e-05 on a sine about 10000 a loss). A model blended all the way to the linear AR is that AR up
+to far less (1.4e-05 there, whose tie is 0.0024; 9e-08 on a sine about 1000), and is said to be it
+(:attr:`Evaluation.is_linear_ar`); a network alone that errs 0.0006 on a line about 930 that the AR fits
+to 1e-11 (tie 0.00022) is not, and loses to it."""
+
+
+def rounding_tie(level: float) -> float:
+    """The float32 resolution of values whose mean absolute size is ``level``: :data:`ROUNDING_STEPS`
+    steps of float32 ``eps`` times it, in its units; 0 for a level that is not finite (no tie by it)."""
+    return ROUNDING_STEPS * float(np.finfo(np.float32).eps) * abs(level) if np.isfinite(level) else 0.0
 
 
 def against_naive(model: float, naive_value: float, decimals: int = TIE_DECIMALS) -> tuple[str, str]:
@@ -48,18 +57,16 @@ def against_naive(model: float, naive_value: float, decimals: int = TIE_DECIMALS
     return ("beats" if model < naive_value else "does NOT beat"), shown
 
 
-def naive_outcome(
-    model: float, naive_value: float, decimals: int = TIE_DECIMALS, scale: float = np.nan
-) -> str:
+def naive_outcome(model: float, naive_value: float, decimals: int = TIE_DECIMALS, tie: float = 0.0) -> str:
     """:data:`WIN`, :data:`TIE` or :data:`LOSS` of a model's error against naive's (or a baseline's),
     by the verdict's rule (:func:`against_naive`): a difference that prints as 0 is a tie. Against an
     exact naive (error 0) the model ties at 0 and loses otherwise.
 
-    ``scale``: an error the series gives on the same rows (naive's, :func:`baseline_outcome`); a
-    difference below :data:`ROUNDING_SHARE` of it is a tie too, however large a share of the baseline's
-    own error it is: a model blended all the way to a linear AR whose error is 3e-08 is that AR up to
-    float32 rounding (1.2e-07), which read '+272.0%' against a naive error of 1.76."""
-    if np.isfinite(scale) and abs(model - naive_value) < ROUNDING_SHARE * scale:
+    ``tie``: the float32 resolution of the values forecast (:func:`rounding_tie`), in the errors' units;
+    a difference below it is a tie too, however large a share of the baseline's own error it is: a
+    model blended all the way to a linear AR whose error is 1.4e-05 on values about 10000 is that AR up
+    to float32 rounding, which read '+94.9%'."""
+    if abs(model - naive_value) < tie:
         return TIE
     if naive_value == 0:
         return TIE if model == 0 else LOSS
@@ -68,14 +75,22 @@ def naive_outcome(
 
 
 def baseline_outcome(
-    rows: Mapping[str, Mapping[str, float]], name: str, metric: str = "MAE", decimals: int = TIE_DECIMALS
+    rows: Mapping[str, Mapping[str, float]],
+    name: str,
+    metric: str = "MAE",
+    decimals: int = TIE_DECIMALS,
+    tie: float = 0.0,
+    is_ar: bool = False,
 ) -> str:
     """:data:`WIN`, :data:`TIE` or :data:`LOSS` of the model against the baseline ``name`` on ``metric``
-    in ``rows`` (forecaster -> metric -> value), by :func:`naive_outcome` at the scale of naive's
-    ``metric`` on the same rows: the one rule for every baseline beside naive, so that the verdict's
-    words and the saved ``beaten_by`` agree."""
-    scale = rows.get(NAIVE, {}).get(metric, np.nan)
-    return naive_outcome(rows[MODEL][metric], rows[name][metric], decimals, scale)
+    in ``rows`` (forecaster -> metric -> value), by :func:`naive_outcome` with the float32 resolution
+    ``tie`` of the values scored (:func:`rounding_tie`, in ``metric``'s units): the one rule for every
+    baseline beside naive, so that the verdict's words and the saved ``beaten_by`` agree. ``is_ar``: the
+    model's forecast is the linear AR's (:attr:`Evaluation.is_linear_ar`): a tie with it, whatever the
+    rounding left between the two."""
+    if is_ar and name == LINEAR:
+        return TIE
+    return naive_outcome(rows[MODEL][metric], rows[name][metric], decimals, tie)
 
 
 def count_outcomes(outcomes: Sequence[str]) -> str:
@@ -89,17 +104,22 @@ BASELINES = ((LINEAR, "linear autoregression"), (SEASONAL, "seasonal naive forec
 
 
 def beaten_by(
-    rows: Mapping[str, Mapping[str, float]], metric: str = "MAE", decimals: int = TIE_DECIMALS
+    rows: Mapping[str, Mapping[str, float]],
+    metric: str = "MAE",
+    decimals: int = TIE_DECIMALS,
+    tie: float = 0.0,
+    is_ar: bool = False,
 ) -> list[str]:
     """The baselines beside naive (:data:`BASELINES`) whose ``metric`` in ``rows`` (forecaster -> metric
     -> value) is below the model's by more than a tie (:func:`baseline_outcome`, the verdict's rule). A
     model ahead of naive that one of them beats has not won: every verdict (one series, a backtest, many
-    series) and the page's colour say so. A baseline without a score (absent, NaN) beats nothing."""
+    series) and the page's colour say so. A baseline without a score (absent, NaN) beats nothing.
+    ``tie``, ``is_ar``: :func:`baseline_outcome`'s."""
     return [
         name
         for name, _ in BASELINES
         if np.isfinite(rows.get(name, {}).get(metric, np.nan))
-        and baseline_outcome(rows, name, metric, decimals) == LOSS
+        and baseline_outcome(rows, name, metric, decimals, tie, is_ar) == LOSS
     ]
 
 
@@ -108,27 +128,37 @@ def against_baselines(
     metric: str = "MAE",
     decimals: int = TIE_DECIMALS,
     where: str = "",
+    tie: float = 0.0,
+    is_ar: bool = False,
 ) -> str:
     """The verdict's sentences on the baselines beside naive: the linear AR's always (``It beats`` or
     ``It ties the linear autoregression (MAE 3.1).``), and each one that beats the model (:func:`beaten_by`)
     said as naive is, by how much (``The linear autoregression beats the model: MAE 0.004658 vs the
     model's 3.172 (the model's is 681 times as large).``): 'It does not beat the linear autoregression'
     after 'The model beats the naive forecast (-0.3%)' read as a footnote to a win. ``where``: what the
-    scores pool (`` over all folds``). A tie is :func:`baseline_outcome`'s: a model blended all the way to
-    the AR (--linear-blend, weight 0) is the AR up to float32 rounding, which must not decide, however
-    small the AR's error (:data:`ROUNDING_SHARE` of naive's)."""
-    m, beaten, said = rows[MODEL][metric], beaten_by(rows, metric, decimals), ""
+    scores pool (`` over all folds``). A tie is :func:`baseline_outcome`'s (``tie``, ``is_ar``): float32
+    rounding must not decide, however small the AR's error; a model blended all the way to the AR
+    (--linear-blend, weight 0) is said to be the AR (``The model is the linear autoregression here: the
+    blend gave it all the weight (MAE 1.435e-05; the model's 2.797e-05, apart by float32 rounding).``)."""
+    m, beaten, said = rows[MODEL][metric], beaten_by(rows, metric, decimals, tie, is_ar), ""
     for name, label in BASELINES:
         if not np.isfinite(a := rows.get(name, {}).get(metric, np.nan)):
             continue
-        if name in beaten:
+        if name == LINEAR and is_ar:
+            # its score is the AR's up to float32 rounding: said, lest 2.797e-05 against 1.435e-05 puzzle
+            apart = "" if f"{m:.4g}" == f"{a:.4g}" else f"; the model's {m:.4g}, apart by float32 rounding"
+            said += (
+                f" The model is the {label}{where or ' here'}: the blend gave it all the weight"
+                f" ({metric} {a:.4g}{apart})."
+            )
+        elif name in beaten:
             # by how much, as the naive sentence says it; a factor where a percentage would be huge
             rel = "" if a == 0 else f" ({against_naive(m, a, decimals)[1]})"
             if a > 0 and m / a >= 10:
                 rel = f" (the model's is {m / a:,.0f} times as large)"
             said += f" The {label} beats the model{where}: {metric} {a:.4g} vs the model's {m:.4g}{rel}."
         elif name == LINEAR:  # the seasonal naive is named only where it wins: the table shows the rest
-            word = "beats" if baseline_outcome(rows, name, metric, decimals) == WIN else "ties"
+            word = "beats" if baseline_outcome(rows, name, metric, decimals, tie) == WIN else "ties"
             said += f" It {word} the linear autoregression{where} ({metric} {a:.4g})."
     return said
 
@@ -199,6 +229,34 @@ class Evaluation:
     """The decimals of the tie rule (:func:`against_naive`): one series' own score prints one; a series
     of a long file is counted by the many-series verdict's rule (``POOLED_DECIMALS``), so that its
     ``beats_naive``/``ties_naive`` flags agree with the counts the verdict prints."""
+    weight_on_network: float = 1.0
+    """The linear blend's weight on the network at the scored step (``H``; --linear-blend): 1 for the
+    network alone, 0 where the blend gave the linear AR all the weight (:attr:`is_linear_ar`)."""
+
+    def rounding(self, metric: str = "MAE") -> float:
+        """The float32 resolution of the values scored, in ``metric``'s units (:func:`rounding_tie` of
+        the actuals' mean absolute level; a MASE's divides it by the scale, naive's MAE over its MASE):
+        a difference to a baseline below it is a tie. 0 where there is nothing to size it by."""
+        if not len(self.actual):
+            return 0.0
+        tie = rounding_tie(float(np.mean(np.abs(self.actual))))
+        if metric == "MASE":
+            naive_rows = self.rows.get(NAIVE, {})
+            mae, mase = naive_rows.get("MAE", np.nan), naive_rows.get("MASE", np.nan)
+            per = mase / mae if np.isfinite(mae) and np.isfinite(mase) and mae > 0 else np.nan
+            return tie * per if np.isfinite(per) else 0.0
+        return tie
+
+    @property
+    def is_linear_ar(self) -> bool:
+        """The model's forecast is the linear AR's: the blend gave the AR all the weight at the scored
+        step and the two forecasts agree on every sample up to float32 rounding (:meth:`rounding`), so
+        that the AR is the one the model blended with (the data it was trained on, not another series
+        scored by a saved model). No verdict then says the AR beats the model: they are one forecast."""
+        model, ar = self.forecasts.get(MODEL), self.forecasts.get(LINEAR)
+        if self.weight_on_network != 0 or model is None or ar is None or len(model) != len(ar):
+            return False
+        return bool(np.all(np.abs(np.asarray(model) - np.asarray(ar)) <= self.rounding("MAE")))
 
     @property
     def outcome(self) -> str:
@@ -220,7 +278,7 @@ class Evaluation:
         """The baselines other than naive (the linear AR, the seasonal naive) whose MAE is below the
         model's by more than a tie (:func:`beaten_by`): a model that beats naive by 0.3% while the AR is
         700 times better has not won, and the verdict and the page's colour must not say it has."""
-        return beaten_by(self.rows, "MAE", self.tie_decimals)
+        return beaten_by(self.rows, "MAE", self.tie_decimals, self.rounding("MAE"), self.is_linear_ar)
 
     def verdict(self) -> str:
         """One plain sentence: does the model beat naive, and by how much (relative MAE)."""
@@ -246,7 +304,11 @@ class Evaluation:
         """The linear AR's sentence, and the seasonal naive's where it beats the model
         (:func:`against_baselines`), for a model whose MAE is ``m``."""
         return against_baselines(
-            {**self.rows, MODEL: {**self.rows[MODEL], "MAE": m}}, "MAE", self.tie_decimals
+            {**self.rows, MODEL: {**self.rows[MODEL], "MAE": m}},
+            "MAE",
+            self.tie_decimals,
+            tie=self.rounding("MAE"),
+            is_ar=self.is_linear_ar,
         )
 
     def _behind_on_rmse(self) -> str:
@@ -257,12 +319,13 @@ class Evaluation:
         model = self.rows[MODEL]
         if "RMSE" not in model:
             return ""
+        tie, is_ar = self.rounding("MAE"), self.is_linear_ar  # RMSE is in the values' units too
         behind = [
             (label, self.rows[name]["RMSE"])
             for name, label in ((NAIVE, "naive's"), (LINEAR, "the linear autoregression's"))
             if "RMSE" in self.rows.get(name, {})
-            and baseline_outcome(self.rows, name, "MAE", self.tie_decimals) == WIN
-            and baseline_outcome(self.rows, name, "RMSE", self.tie_decimals) == LOSS
+            and baseline_outcome(self.rows, name, "MAE", self.tie_decimals, tie, is_ar) == WIN
+            and baseline_outcome(self.rows, name, "RMSE", self.tie_decimals, tie, is_ar) == LOSS
         ]
         if not behind:
             return ""
@@ -366,6 +429,7 @@ def evaluate(
         season=m,
         season_reason=reason,
         horizon=h,
+        weight_on_network=scored_step_weight(getattr(forecaster, "info", {}).get("linear_blend")),
     )
 
 
@@ -452,3 +516,18 @@ def pool(
         f: {k: float(np.average([ev.rows[f][k] for ev in evaluations], weights=weights)) for k in metrics}
         for f in forecasters
     }
+
+
+def pooled_rounding(evaluations: Sequence[Evaluation], metric: str = "MAE") -> float:
+    """The float32 resolution (:meth:`Evaluation.rounding`) of scores pooled over ``evaluations`` as
+    :func:`pool` pools them, sample-weighted: the tie of their pooled ``metric``."""
+    weights = [len(ev.actual) for ev in evaluations]
+    if not sum(weights):
+        return 0.0
+    return float(np.average([ev.rounding(metric) for ev in evaluations], weights=weights))
+
+
+def all_linear_ar(evaluations: Sequence[Evaluation]) -> bool:
+    """Every one of ``evaluations`` (a backtest's folds) scored a model that is the linear AR
+    (:attr:`Evaluation.is_linear_ar`): their pooled scores are then the AR's too."""
+    return bool(evaluations) and all(ev.is_linear_ar for ev in evaluations)

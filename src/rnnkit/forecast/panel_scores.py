@@ -33,10 +33,12 @@ from rnnkit.forecast.evaluate import (
     Evaluation,
     against_baselines,
     against_naive,
+    all_linear_ar,
     beaten_by,
     count_beaten,
     naive_outcome,
     pool,
+    pooled_rounding,
     scored_in_all,
 )
 from rnnkit.forecast.metrics import fmt
@@ -67,6 +69,12 @@ class SeriesScores:
     samples: dict[str, int]
     pooled: dict[str, float]
     unscaled: list[str] = field(default_factory=list)
+    # the float32 resolution of each series' score (its MASE; its MAE where it has none) and of the
+    # pooled MASE, below which a difference to a baseline is a tie (Evaluation.rounding)
+    rounding: dict[str, float] = field(default_factory=dict)
+    pooled_rounding: float = 0.0
+    # the series on which the model is the linear AR (Evaluation.is_linear_ar: the blend's weight 0)
+    linear_ar: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def from_evaluations(cls, evaluations: dict[str, Sequence[Evaluation]]) -> SeriesScores:
@@ -81,7 +89,12 @@ class SeriesScores:
             f: sum(samples[s] * per_series[s][f]["MASE"] for s in scaled) / total if total else math.nan
             for f in _in_every(per_series, scaled)
         }
-        return cls(per_series, samples, pooled, unscaled)
+        rounding = {
+            s: pooled_rounding(evs, "MAE" if s in unscaled else "MASE") for s, evs in evaluations.items()
+        }
+        pooled_tie = sum(samples[s] * rounding[s] for s in scaled) / total if total else 0.0
+        linear_ar = {s: all_linear_ar(evs) for s, evs in evaluations.items()}
+        return cls(per_series, samples, pooled, unscaled, rounding, pooled_tie, linear_ar)
 
     @property
     def forecasters(self) -> tuple[str, ...]:
@@ -106,14 +119,27 @@ class SeriesScores:
     def beaten_by(self) -> list[str]:
         """The baselines beside naive whose pooled MASE beats the model's, by the verdict's rule
         (:func:`~rnnkit.forecast.evaluate.beaten_by`): a win over naive is then no win."""
-        return beaten_by(self._pooled_rows(), "MASE", POOLED_DECIMALS)
+        return beaten_by(self._pooled_rows(), "MASE", POOLED_DECIMALS, self.pooled_rounding, self._all_ar)
+
+    @property
+    def _all_ar(self) -> bool:
+        """The model is the linear AR on every series pooled (its blend's weight 0 on each)."""
+        scaled = [s for s in self.per_series if s not in self.unscaled]
+        return bool(scaled) and all(self.linear_ar.get(s, False) for s in scaled)
 
     @property
     def series_beaten_by(self) -> dict[str, list[str]]:
         """Series name -> the baselines beside naive that beat the model on it (MASE; MAE for a series
         without a MASE), by the rule of the series counts."""
         return {
-            name: beaten_by(r, self._metric(name), POOLED_DECIMALS) for name, r in self.per_series.items()
+            name: beaten_by(
+                r,
+                self._metric(name),
+                POOLED_DECIMALS,
+                self.rounding.get(name, 0.0),
+                self.linear_ar.get(name, False),
+            )
+            for name, r in self.per_series.items()
         }
 
     def _pooled_rows(self) -> dict[str, dict[str, float]]:
@@ -127,7 +153,9 @@ class SeriesScores:
         pooled = (
             ""
             if math.isnan(self.pooled[NAIVE])
-            else against_baselines(self._pooled_rows(), "MASE", POOLED_DECIMALS, where)
+            else against_baselines(
+                self._pooled_rows(), "MASE", POOLED_DECIMALS, where, self.pooled_rounding, self._all_ar
+            )
         )
         per_series = self.series_beaten_by
         return pooled + count_beaten(list(per_series.values()), "series", list(per_series))
