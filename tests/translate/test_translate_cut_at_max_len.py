@@ -43,3 +43,28 @@ def test_a_loop_the_source_limit_ends_is_not_cut_short(tiny_model):
     assert isinstance(t, Translation) and not t.cut_at_max_len
     (t,) = tr.translate(["I am a student."], beam=1, max_len=2)
     assert t.hit_max and t.cut_at_max_len
+
+
+def test_a_translation_that_ends_at_the_limit_is_not_cut_short(tmp_path, capsys):
+    # --max-len 4 counted the end token: the four pieces of 저는 학생이에요. (the uncapped translation)
+    # left it no room, and they were warned of as cut short
+    for beam in ("1", "5"):
+        doc = tmp_path / f"beam{beam}.json"
+        assert (
+            main(
+                ["translate", "text", "--beam", beam, "--max-len", "4", "--json", str(doc), "I am a student."]
+            )
+            == 0
+        )
+        assert capsys.readouterr() == ("저는 학생이에요.\n", "")
+        (line,) = json.loads(doc.read_text(encoding="utf-8"))["lines"]
+        assert not line["stopped_at_max_len"] and line["warnings"] == []
+
+
+def test_max_len_counts_the_pieces_of_a_cut_translation(tiny_model):
+    from rnnkit.loading import load
+
+    tr = load(tiny_model)
+    for beam, n_best in ((1, 1), (3, 1), (3, 3)):
+        (t,) = tr.translate(["I am a student."], beam=beam, n_best=n_best, max_len=2, attention=True)
+        assert t.hit_max and len(t.ids) == 2 and len(t.tgt_pieces) == 2 and t.attention.shape[0] == 2

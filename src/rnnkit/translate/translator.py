@@ -457,6 +457,16 @@ def check_tied(
         )
 
 
+def _within(h: Hypothesis, cap: int) -> Hypothesis:
+    """``h`` cut back to ``cap`` pieces (--max-len), still ``hit_max``. The search gets one step past
+    ``cap`` for the end token: counted in the limit, a translation of exactly ``cap`` pieces had no room
+    for it and was warned of as cut short ("--max-len 4 'I am a student.'": 저는 학생이에요., the whole
+    sentence). A piece in that step means the model had not ended it (its score keeps that piece)."""
+    if len(h.ids) <= cap:
+        return h
+    return replace(h, ids=h.ids[:cap], attention=None if h.attention is None else h.attention[:cap])
+
+
 class Translator:
     """A trained translation model with its tokenizers: sentences in, :class:`Translation` objects out.
 
@@ -705,13 +715,16 @@ class Translator:
         batches = [order[i : i + size] for i in range(0, len(order), size)]
         for batch in progress(batches, "translating", enabled=show_progress):
             src, src_len = pad_batch([ids[i] for i in batch], self.device)
-            limit = (2 * src_len + 10).clamp(max=cap)  # (N,): each sentence its own, whatever its batch
+            # (N,): each sentence its own, whatever its batch; --max-len counts the translation's pieces,
+            # and its end token gets one step more (cut back by _within where a piece took that step)
+            limit = (2 * src_len + 10).clamp(max=cap + 1)
             tree = BeamTrace(max_pruned=2 * beam) if trace else None  # bounded: a request stays small
             numbered = beam > 1 and wanted is not None and any(wanted[i] for i in batch)
             named = beam > 1 and any(swaps[i] for i in batch)
             if n_best > 1 or tree is not None or mbr or numbered or named:
                 nbest = beam_search_nbest(self.model, src, src_len, beam, limit, alpha, attention,
                                           no_repeat_ngram, coverage, trace=tree)  # fmt: skip
+                nbest = [[_within(h, cap) for h in hs] for hs in nbest]
                 hyps = [
                     self._choose(h, wanted[i] if wanted else [], mbr, swaps[i])
                     for i, h in zip(batch, nbest, strict=True)
@@ -719,6 +732,7 @@ class Translator:
             else:
                 hyps: list[Hypothesis] = decode(self.model, src, src_len, beam, limit, alpha, attention,
                                                 no_repeat_ngram, coverage)  # fmt: skip
+                hyps = [_within(h, cap) for h in hyps]
                 nbest = None
             for row, (i, h) in enumerate(zip(batch, hyps, strict=True)):
                 output, copied = self.tgt_tok.decode(h.ids), None
