@@ -59,6 +59,9 @@ def test_a_utf8_corpus_with_cr_line_ends_and_a_stray_nul_is_checked_not_called_u
 
 RU_UK = "Как дела у тебя сегодня?\tЯк справи у тебе сьогодні?\nСпасибо большое\tДякую дуже\n" * 30
 AR_ARZ = "مرحبا بالعالم، كيف حالك اليوم\tأهلا يا عالم، إزيك النهارده\n" * 30
+# Thai ฉ ช ญ (U+0E09, U+0E0A, U+0E0D) hold a tab, LF or CR byte, every Devanagari letter a tab byte (U+09xx)
+TH_EN = "ฉันชอบกินข้าวผัดกับญาติของฉันทุกวันช่วงเช้า\tI like fried rice\nช้างตัวใหญ่มาก\tThe elephant is big\n" * 30
+HI = "मेरा नाम राम है और मैं दिल्ली में रहता हूँ\tमुझे किताबें पढ़ना पसंद है\n" * 30
 
 
 @pytest.mark.parametrize(
@@ -67,13 +70,18 @@ AR_ARZ = "مرحبا بالعالم، كيف حالك اليوم\tأهلا يا 
         (RU_UK, ("ru", "uk"), "utf-16-le", "LE"),
         (RU_UK, ("ru", "uk"), "utf-16-be", "BE"),
         (AR_ARZ, ("ar", "arz"), "utf-16-le", "LE"),
+        (TH_EN, ("th", "en"), "utf-16-le", "LE"),
+        (TH_EN, ("th", "en"), "utf-16-be", "BE"),
+        (HI, ("hi", "mr"), "utf-16-le", "LE"),
     ],
 )
-def test_a_russian_or_arabic_corpus_in_utf16_without_its_mark_is_named_by_the_cli(
+def test_a_russian_arabic_thai_or_hindi_corpus_in_utf16_without_its_mark_is_named_by_the_cli(
     tmp_path, capsys, pairs, langs, encoding, order
 ):
     """Its Cyrillic and Arabic letters are valid UTF-8 in UTF-16 (U+0430 is 0x30 0x04): 146853a4 read it as
-    UTF-8, and train said "ru_uk.tsv has no column '0'; columns: @825B  <8@, ...", check-corpus "no Hangul"."""
+    UTF-8, and train said "ru_uk.tsv has no column '0'; columns: @825B  <8@, ...", check-corpus "no Hangul".
+    Thai's ช (U+0E0A: 0x0A 0x0E) and Hindi's letters (U+0915 क: 0x15 0x09) hold line-break and tab bytes
+    that were counted as UTF-8's own: train said "line 1: control character U+0000, U+000E, ... (not text)"."""
     from rnnkit.cli import main
 
     path = tmp_path / "ru_uk.tsv"

@@ -230,3 +230,62 @@ def test_utf8_with_a_stray_nul_and_a_control_character_is_not_utf16(data):
     from rnnkit.utils.byte_order import utf16_order
 
     assert utf16_order(data) is None
+
+
+# Thai ฉ ช ญ (U+0E09, U+0E0A, U+0E0D: 0x09, 0x0A, 0x0D then 0x0E in LE) and Indic letters (U+0915 क: 0x15 0x09;
+# Malayalam U+0Dxx: a CR byte) hold tab, LF and CR bytes: counted as misread tabs and line breaks, they made
+# utf16_order None, and pure Hindi read as UTF-8 holds no control character (0x09 is a tab)
+TH_EN = ["th\ten"] + [f"ฉันชอบกินข้าวผัดกับญาติทุกวันช่วงเช้า {i}\tI like fried rice {i}" for i in range(40)]
+INDIC_THAI_UTF16 = {
+    "Thai-English": TH_EN,
+    "Thai": ["ฉันชอบกินข้าวผัดกับญาติของฉันทุกวันช่วงเช้า\tช้างตัวใหญ่มากญาติ"] * 40,
+    "Hindi-English": [f"मेरा नाम राम है {i}\tMy name is Ram {i}" for i in range(40)],
+    "Hindi": ["मेरा नाम राम है और मैं दिल्ली में रहता हूँ\tमुझे किताबें पढ़ना पसंद है"] * 40,
+    "Bengali": ["আমি বাংলায় গান গাই\tআমার সোনার বাংলা"] * 40,
+    "Malayalam": ["എന്റെ പേര് രാമൻ\tനമസ്കാരം സുഹൃത്തേ"] * 40,
+}
+
+
+@pytest.mark.parametrize("kind", list(INDIC_THAI_UTF16))
+@pytest.mark.parametrize(("encoding", "order"), [("utf-16-le", "LE"), ("utf-16-be", "BE")])
+@pytest.mark.parametrize("ends", ["\n", "\r\n"])
+def test_thai_and_indic_utf16_without_its_mark_is_named(tmp_path, kind, encoding, order, ends):
+    from rnnkit.utils.byte_order import refuse_no_text, utf16_order, utf16_unmarked
+
+    data = (ends.join(INDIC_THAI_UTF16[kind]) + ends).encode(encoding)
+    assert utf16_order(data) == order
+    assert utf16_order(data[:4095]) == order  # --stream's sample
+    assert utf16_unmarked(data) == order
+    with pytest.raises(RnnkitError, match=f"UTF-16 {order} text saved without a byte-order mark|every other"):
+        refuse_no_text(data, tmp_path / "pairs.tsv", "corpus file", "corpus.tsv")
+
+
+# b80ea18c sent any UTF-8 sample with one control character on to the UTF-16 test: a log's escape sequences
+# with a NUL after each line break (lines of even length: the NULs all on one side) were "UTF-16 LE text
+# saved without a byte-order mark"
+UTF8_WITH_CONTROLS = {
+    "JSON lines, escape sequences, a NUL after each LF": lambda: "".join(
+        f'{{"en": "\x1b[1mHello number {i:03d}\x1b[0m", "ko": "안녕 {i:03d}"}}\n\0' for i in range(60)
+    ).encode(),
+    "a log, escape sequences, a NUL after each LF": lambda: b"".join(
+        b"\x1b[1mline %03d\n\0" % i for i in range(50)
+    ),
+    "a log, two escapes a line, a NUL after each LF": lambda: b"".join(
+        b"\x1b[31mERROR\x1b[0m something %d\n\0" % i for i in range(50)
+    ),
+    "a form feed and stray NULs": lambda: ("Page one text\tx\n\f" + "line\t\0\n" * 20).encode(),
+    "a leading NUL": lambda: b"\0hello\tworld\n" * 5,
+    "Russian, a vertical tab and a NUL each line": lambda: ("Привет\vмир\t\0\n" * 20).encode(),
+    "Russian ending in Ctrl-Z and a NUL": lambda: ("Привет\tмир\n" * 20).encode() + b"\x1a\0",
+    "Russian, an escape, a NUL each line": lambda: ("\x1b" + "Привет мир\0\n" * 20).encode(),
+}
+
+
+@pytest.mark.parametrize("kind", list(UTF8_WITH_CONTROLS))
+def test_utf8_with_a_few_control_characters_and_nuls_is_not_utf16(kind):
+    from rnnkit.utils.byte_order import utf16_order, utf16_unmarked
+
+    data = UTF8_WITH_CONTROLS[kind]()
+    data.decode("utf-8")
+    assert utf16_order(data) is None
+    assert utf16_unmarked(data) is None

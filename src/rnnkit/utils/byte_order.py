@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections import Counter
 from typing import NamedTuple
 
 from rnnkit.utils.errors import RnnkitError
@@ -180,10 +181,11 @@ def utf16_order(data: bytes) -> str | None:
     (a Korean-Chinese corpus: about a tenth of its bytes NUL), which :func:`utf16_without_mark` and the
     quarter-NUL rule miss. All must agree: most NUL bytes sit on that order's high-byte side (its tabs,
     line breaks and spaces: tab then NUL in LE); its first :data:`UTF16_SAMPLE` bytes are not UTF-8 text
-    (they break UTF-8's rules, or read as UTF-8 hold a control character besides NUL), and read in that
-    order hold no lone surrogate, NUL or control character; most LF bytes read as its line breaks, and
-    most tab, CR and LF bytes together as its tabs and line ends; and with no LF byte, a thirty-second or
-    more of them are NUL.
+    (they break UTF-8's rules, or read as UTF-8 they are no text: :func:`_utf16_read_as_utf8`), and read
+    in that order hold no lone surrogate, NUL or control character; most LF bytes read as its line breaks,
+    and most tab, CR and LF bytes together as its tabs and line ends (those that are halves of letters of
+    U+0100-1FFF aside: Thai ช U+0E0A, Hindi क U+0915); and with no LF byte, a thirty-second or more of
+    them are NUL.
 
     Korean in UTF-8 decodes cleanly as UTF-16 BE, and NUL is valid UTF-8: UTF-8 text with a stray NUL
     (a ``\t\0`` cell) decodes as UTF-8 into text, and in it a tab, CR or LF reads as one in UTF-16 only
@@ -191,8 +193,8 @@ def utf16_order(data: bytes) -> str | None:
     or one line has no LF to count, so its NULs must be many, as a UTF-16 file's tabs, breaks and spaces
     are. UTF-16 Russian, Ukrainian or Arabic (U+0410-044F, U+0620-064A: both bytes under 0x80) decodes as
     UTF-8 too, but into control characters (its 0x04 and 0x06 bytes): "it decodes as UTF-8" alone let it
-    be read as garbled UTF-8. A program, weights (a length's zero bytes read as U+0000) or random bytes
-    (lone surrogates) fail."""
+    be read as garbled UTF-8; UTF-16 Hindi (U+0915 क: 0x15 0x09) decodes into tabs. A program, weights
+    (a length's zero bytes read as U+0000) or random bytes (lone surrogates) fail."""
     sample = data[:UTF16_SAMPLE]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     if even == odd:
@@ -202,23 +204,64 @@ def utf16_order(data: bytes) -> str | None:
         as_utf8 = codecs.getincrementaldecoder("utf-8")().decode(sample)  # not final: may end inside one
     except UnicodeDecodeError:
         as_utf8 = None
-    # UTF-16 Cyrillic or Arabic is valid UTF-8 (U+0430 а is 0x30 0x04), full of control bytes 0x04, 0x06
-    if as_utf8 is not None and not _NOT_TEXT.search(as_utf8.replace("\x00", "")):
-        return None  # UTF-8 text, a stray NUL aside
+    if as_utf8 is not None and not _utf16_read_as_utf8(sample, as_utf8, order):
+        return None  # UTF-8 text, a stray NUL or an escape sequence aside
     try:
         text = codecs.getincrementaldecoder(f"utf-16-{order.lower()}")().decode(sample)
     except UnicodeDecodeError:
         return None
     if _NOT_TEXT.search(text) or not any(c in text for c in "\n\r\t"):
         return None
-    # a few such bytes are halves of characters (U+0A00..., U+4E0D 不, U+xx09): most are the real ones
+    # most tab, LF and CR bytes are the real ones; a few are halves of other characters (U+4E0D 不), and
+    # those of U+0100-1FFF's letters are not counted (Thai ช U+0E0A, Hindi क U+0915, Czech č U+010D)
     for chars in ("\n", "\n\t\r"):
-        read, raw = sum(text.count(c) for c in chars), sum(sample.count(c.encode()) for c in chars)
+        read, raw = sum(text.count(c) for c in chars), _break_bytes(text, chars)
         if raw and read * 2 <= raw:
             return None
     if b"\n" not in sample and sample.count(0) * 32 < len(sample):
         return None
     return order
+
+
+def _utf16_read_as_utf8(sample: bytes, as_utf8: str, order: str) -> bool:
+    """Whether ``sample``, which decodes as UTF-8 (into ``as_utf8``), may yet be UTF-16 in byte order
+    ``order``, as UTF-16 Russian, Ukrainian, Arabic, Thai or Hindi is: their letters' two bytes are under
+    0x80 (U+0430 а is 0x30 0x04, U+0915 क 0x15 0x09), valid UTF-8; so are short Chinese beside ASCII (你好
+    U+4F60 U+597D: 0x60 0x4F 0x7D 0x59). Either an eighth or more of the bytes are NUL, which no UTF-8 text
+    holds, or both hold: the high bytes (odd ones in LE) nearly all under 0x20, NUL (ASCII) or the script's
+    block (0x04, 0x06, 0x0E, 0x09); and read as UTF-8, control characters (0x04, 0x06, 0x0E) a twentieth
+    or more of it, NUL aside, or NUL a thirty-second or more of the bytes (a Hindi text's spaces: its 0x09
+    bytes read as tabs).
+
+    UTF-8 text has letters on both sides, and few control characters: a log's escape sequences
+    (``\\x1b[1m``) with a NUL after each line break was 'UTF-16 LE text saved without a byte-order mark'
+    when any control character sent it on to the UTF-16 test."""
+    if sample.count(0) * 8 >= len(sample):
+        return True
+    high = sample[1::2] if order == "LE" else sample[0::2]
+    if len(high.translate(None, _C0)) * 10 > len(high):  # a tenth or more of the high bytes 0x20 or over
+        return False
+    text = as_utf8.replace("\x00", "")
+    return len(_NOT_TEXT.findall(text)) * 20 >= len(text) or sample.count(0) * 32 >= len(sample)
+
+
+_C0 = bytes(range(0x20))
+
+
+def _break_bytes(text: str, chars: str) -> int:
+    """How many bytes of ``chars`` (``"\\n"`` or ``"\\n\\t\\r"``) the UTF-16 reading ``text`` holds: the
+    characters themselves, and halves of others (U+4E0D 不; in text that is no UTF-16, a real line break
+    paired with a letter: U+650A), but not of the letters of U+0100-1FFF, which hold them (Thai ฉ ช ญ
+    U+0E09, U+0E0A, U+0E0D; Devanagari's, Gurmukhi's and Malayalam's blocks U+09xx, U+0Axx, U+0Dxx;
+    Czech č U+010D)."""
+    found = {ord(c) for c in chars}
+    count = 0
+    for unit, n in Counter(map(ord, text)).items():
+        if unit in found:
+            count += n
+        elif 0x2000 <= unit <= 0xFFFF:  # below U+0100: ASCII and Latin-1, neither half a tab, LF or CR
+            count += n * (((unit & 0xFF) in found) + ((unit >> 8) in found))
+    return count
 
 
 def nul_quarter(data: bytes) -> bool:
