@@ -163,6 +163,7 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
                            newest_checkpoint=latest_checkpoint, writes=writes)  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
+    _note_greedy_mbr(opts.mbr, opts.beam, saved=True)
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
     given_split_seed = kw.pop("split_seed")
     split_seed = kw["seed"] if given_split_seed is None else given_split_seed
@@ -389,12 +390,20 @@ def _refuse_stdin_as(option: str, output: Path | None) -> None:
         )
 
 
-def _note_greedy_mbr(mbr: bool | None, beam: int) -> None:
+def _note_greedy_mbr(mbr: bool | None, beam: int | None, saved: bool = False) -> None:
     """``--mbr`` asked for with a beam of 1: greedy decoding has one hypothesis, none to choose among, so
-    MBR is off; said, where ``--beam 1 --mbr`` decoded greedily without a word."""
+    MBR is off; said, where ``--beam 1 --mbr`` decoded greedily without a word. ``saved``: the settings a
+    model is saved with (translate train, average, ensemble), which it will decode with."""
     if mbr and beam == 1:
+        doing = "the model saved decodes greedily" if saved else "decoding greedily"
         click.echo("rnnkit: note: --mbr chooses among the beam's hypotheses, and a beam of 1 (greedy) has "
-                   "one: decoding greedily, without MBR (give --beam 2 or more for it)", err=True)  # fmt: skip
+                   f"one: {doing}, without MBR (give --beam 2 or more for it)", err=True)  # fmt: skip
+
+
+def _note_saved_greedy_mbr(out: Path) -> None:
+    """:func:`_note_greedy_mbr` of the decoding settings saved in the model folder ``out``."""
+    decoding = json.loads((out / "config.json").read_text(encoding="utf-8")).get("decoding") or {}
+    _note_greedy_mbr(decoding.get("mbr"), decoding.get("beam"), saved=True)
 
 
 def _say_terminal_input() -> None:
@@ -443,6 +452,8 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, m
             "run's last epochs; --fp16 or --beam with one model saves a converted copy)"
         )
     average_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr), warn=_warn)
+    if beam is not None or mbr is not None:  # --beam 1 --mbr, or --beam 1 of a model saved with MBR
+        _note_saved_greedy_mbr(out)
     if len(models) == 1:
         said = {
             "fp16": f"float{16 if fp16 else 32} weights",
@@ -473,6 +484,8 @@ def ensemble(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, 
         [Output.whole("--out", out, "translate", "model")], inputs=[_model_input(m) for m in models]
     )
     ensemble_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr), warn=_warn)
+    if beam is not None or mbr is not None:
+        _note_saved_greedy_mbr(out)
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
     n = len(config["ensemble"])  # an ensemble given as a member brings its members
     size = "" if n == len(models) else f" of {n} members"
