@@ -30,4 +30,9 @@ def test_corpus_option_and_moses_files_are_refused_as_file_is(tmp_path, capsys):
     corpus = write_anki(tmp_path / "c.tsv")
     args = ["--src-file", str(corpus), "--tgt-file", str(corpus)]
     assert main(["translate", "check-corpus", "--corpus", str(corpus), *args]) == 2
-    assert "give either FILE or --src-file/--tgt-file, not both" in capsys.readouterr().err
+    # named as typed: 'give either FILE' named what the user had not typed
+    assert (
+        capsys.readouterr().err == "rnnkit: error: give either --corpus or --src-file/--tgt-file, not both\n"
+    )
+    assert main(["translate", "check-corpus", str(corpus), *args]) == 2
+    assert capsys.readouterr().err == "rnnkit: error: give either FILE or --src-file/--tgt-file, not both\n"

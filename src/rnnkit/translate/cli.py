@@ -298,8 +298,9 @@ def check_corpus(
 
     if corpus is not None and file is not None:
         raise RnnkitError(f"give the corpus once: FILE {file} or --corpus {corpus}, not both")
+    given = "FILE" if corpus is None else "--corpus"  # as typed, in what is said of it
     file = corpus if corpus is not None else file
-    moses = _moses_to_check(file, src_file, tgt_file, fmt, src_col, tgt_col, write_clean)
+    moses = _moses_to_check(file, src_file, tgt_file, fmt, src_col, tgt_col, write_clean, given)
     claim_outputs([Output.file("--write-clean", write_clean)], inputs=[file, src_file, tgt_file])
     report = check_moses(*moses) if moses else check_file(file, fmt, src_col, tgt_col)
     if not report.pairs:  # not a corpus at all: bad input, as an unreadable file is
@@ -325,16 +326,17 @@ def check_corpus(
 
 def _moses_to_check(
     file: Path | None, src_file: Path | None, tgt_file: Path | None, fmt: str, src_col: str | None,
-    tgt_col: str | None, write_clean: Path | None,
+    tgt_col: str | None, write_clean: Path | None, given: str = "FILE",
 ) -> tuple[Path, Path] | None:  # fmt: skip
     """check-corpus's Moses files, (English, Korean), or None for one FILE; what cannot go with them is
-    said in one line, as train says it."""
+    said in one line, as train says it, the one file named as ``given`` (FILE, or --corpus: 'give either
+    FILE' was said to a user who had typed --corpus)."""
     if src_file is None and tgt_file is None:
         if file is None:
             raise RnnkitError("give the corpus FILE, or Moses files with --src-file and --tgt-file")
         return None
     if file is not None:
-        raise RnnkitError("give either FILE or --src-file/--tgt-file, not both")
+        raise RnnkitError(f"give either {given} or --src-file/--tgt-file, not both")
     if src_file is None or tgt_file is None:
         raise RnnkitError("moses corpora need both --src-file and --tgt-file")
     named = [n for n, v in (("--src-col", src_col), ("--tgt-col", tgt_col)) if v is not None]
