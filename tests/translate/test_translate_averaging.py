@@ -26,21 +26,34 @@ def test_average_states_is_the_elementwise_mean():
         average_states([a, {"w": torch.zeros(3), "steps": torch.tensor([1])}])
 
 
+def shifted(tiny_model, folder, by: float = 0.5, model: dict | None = None):
+    """Another model of tiny_model's run: its weights plus ``by`` (a copy alone is one model, nothing to
+    average), its ``model`` config section ``model`` where given."""
+    from rnnkit.train.modelfile import load_model, save_model
+
+    mf = load_model(tiny_model)
+    state = {k: v + by if v.is_floating_point() else v for k, v in mf.state_dict.items()}
+    files = {name: (tiny_model / name).read_bytes() for name in ("src.spm", "tgt.spm")}
+    save_model(folder, state, {**mf.config, "model": model or mf.config["model"]}, files=files)
+    return folder
+
+
 def test_average_command_fp16_and_loading(tiny_model, tmp_path, capsys):
     from rnnkit.train.modelfile import load_model
 
+    other = shifted(tiny_model, tmp_path / "shifted")
     same = tmp_path / "avg"
-    assert main(["translate", "average", str(tiny_model), str(tiny_model), "--out", str(same)]) == 0
+    assert main(["translate", "average", str(tiny_model), str(other), "--out", str(same)]) == 0
     orig, avg = load_model(tiny_model).state_dict, load_model(same).state_dict
     for name, t in orig.items():
-        torch.testing.assert_close(avg[name], t)  # the mean of two copies is the model
+        torch.testing.assert_close(avg[name], t + 0.25 if t.is_floating_point() else t)  # the mean
     cfg = json.loads((same / "config.json").read_text(encoding="utf-8"))
     assert (
-        cfg["averaged_from"] == [str(tiny_model)] * 2
+        cfg["averaged_from"] == [str(tiny_model), str(other)]
         and cfg["model"] == json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["model"]
     )
     run = tiny_model.parent  # a run folder (translate train --out) names its model/ as well
-    assert main(["translate", "average", str(run), str(tiny_model), "--out", str(tmp_path / "avg2")]) == 0
+    assert main(["translate", "average", str(run), str(other), "--out", str(tmp_path / "avg2")]) == 0
     assert (tmp_path / "avg2" / "model.safetensors").read_bytes() == (same / "model.safetensors").read_bytes()
 
     half = tmp_path / "half"
@@ -87,7 +100,7 @@ def test_fp32_is_stored_as_float32_even_from_fp16_models(tiny_model, tmp_path):
     assert main(["translate", "average", str(tiny_model), "--out", str(half), "--fp16"]) == 0
     for args in ([], ["--fp32"]):  # --fp32 is the default: what the config says is what is stored
         out = full / (args[0] if args else "default")
-        assert main(["translate", "average", str(half), str(half), "--out", str(out), *args]) == 0
+        assert main(["translate", "average", str(half), str(tiny_model), "--out", str(out), *args]) == 0
         cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
         dtypes = {t.dtype for t in load_model(out).state_dict.values() if t.is_floating_point()}
         assert cfg["weights_dtype"] == "float32" and dtypes == {torch.float32}
@@ -164,10 +177,8 @@ def test_an_unused_luong_score_is_not_another_architecture(tiny_model, tmp_path,
     mf = load_model(tiny_model)
     files = {name: (tiny_model / name).read_bytes() for name in ("src.spm", "tgt.spm")}
     assert mf.config["model"]["attention"] == "bahdanau"
-    dot = tmp_path / "dot"
-    save_model(
-        dot, mf.state_dict, {**mf.config, "model": {**mf.config["model"], "luong_score": "dot"}}, files=files
-    )
+    # other weights: the same ones under an unused luong_score are one model (nothing to average)
+    dot = shifted(tiny_model, tmp_path / "dot", model={**mf.config["model"], "luong_score": "dot"})
     assert main(["translate", "average", str(tiny_model), str(dot), "--out", str(tmp_path / "avg")]) == 0
     luong = [tmp_path / "luong_general", tmp_path / "luong_dot"]
     for folder, score in zip(luong, ("general", "dot"), strict=True):

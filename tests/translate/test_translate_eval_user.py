@@ -48,13 +48,16 @@ def test_n_best_of_a_line_of_punctuation_is_the_line_itself(tiny_model, capsys):
                                               ("ensemble", "decodes that model once more")])  # fmt: skip
 def test_one_model_given_twice_is_warned_about(command, why, tiny_model, tmp_path, capsys):
     """The same model as a run folder and as its model/, or a copy, was joined without a word: an
-    ensemble decoding twice as slowly for one model's output, an average weighting it twice."""
-    copy = tmp_path / "copy"
+    ensemble decoding twice as slowly for one model's output, an average weighting it twice. (An
+    average of one model alone given twice is refused: test_translate_average_one_model; beside
+    another model it is averaged, and warned about.)"""
+    copy, half = tmp_path / "copy", tmp_path / "half"
     shutil.copytree(tiny_model, copy)
+    assert main(["translate", "average", str(tiny_model), "--out", str(half), "--fp16"]) == 0
+    other = [str(half)] if command == "average" else []  # another model: float16 weights
     for k, second in enumerate((tiny_model.parent, copy)):
-        assert (
-            main(["translate", command, str(tiny_model), str(second), "--out", str(tmp_path / str(k))]) == 0
-        )
+        given = [str(tiny_model), *other, str(second)]
+        assert main(["translate", command, *given, "--out", str(tmp_path / str(k))]) == 0
         err = capsys.readouterr().err
         assert f"rnnkit: warning: {second} holds the same weights as {tiny_model}: " in err and why in err, (
             err

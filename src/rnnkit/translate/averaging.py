@@ -16,10 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from rnnkit.utils.errors import RnnkitError
+
+if TYPE_CHECKING:
+    from rnnkit.translate.ensemble import Member
 
 
 def average_states(states: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
@@ -83,24 +87,48 @@ def _vocab(config: dict) -> str:
     return f"{model.get('src_vocab')}/{model.get('tgt_vocab')}"
 
 
+def repeats(members: Sequence[Member]) -> list[int | None]:
+    """For each member read by :func:`~rnnkit.translate.ensemble.read_members`, the index of an earlier
+    one that is the same model (the same weights, tokenizers and architecture: a run folder and its
+    model/, a copy, a folder given twice), else None. All but the first repeats: one model, nothing to
+    average. (The same weights under another architecture, Luong's general score and dot, are another
+    model, and refused as such.)"""
+    from rnnkit.translate.ensemble import same_weights
+
+    found: list[int | None] = []
+    for j, member in enumerate(members):
+        same = (
+            i
+            for i in range(j)
+            if members[i].tokenizers == member.tokenizers
+            and _architecture_differs(member.folder.config, members[i].folder.config) is None
+            and same_weights(members[i].folder.state_dict, member.folder.state_dict)
+        )
+        found.append(next(same, None))
+    return found
+
+
 def average_folders(
     folders: Sequence[Path],
     out: Path,
     fp16: bool = False,
     decoding: dict | None = None,
     warn: Callable[[str], None] | None = None,
+    members: Sequence[Member] | None = None,
 ) -> Path:
     """Average translate model folders into ``out`` (written whole); they must share architecture and
     tokenizers; training-only settings (:data:`TRAINING_ONLY`: dropout) may differ. The first folder's
     config is kept (its dropout too), with ``averaged_from`` naming the inputs (when there are several)
     and ``weights_dtype``; ``decoding`` overrides its saved decoding settings.
-    ``warn`` is told of a folder with the same weights as an earlier one (it counts once more in the mean)."""
+    ``warn`` is told of a folder with the same weights as an earlier one (it counts once more in the mean).
+    ``members``: the folders as :func:`~rnnkit.translate.ensemble.read_members` read them, where the
+    caller has read them already (each folder is read once)."""
     from rnnkit.train.modelfile import save_model
-    from rnnkit.translate.ensemble import read_members, same_weights
+    from rnnkit.translate.ensemble import read_members
 
     if not folders:
         raise RnnkitError("give at least one model folder to average")
-    members = read_members(folders)
+    members = read_members(folders) if members is None else members
     loaded = [member.folder for member in members]
     first, spm = loaded[0], members[0].tokenizers
     for f, member in zip(folders[1:], members[1:], strict=True):
@@ -113,8 +141,7 @@ def average_folders(
         if theirs != ours or member.tokenizers != spm:
             sizes = f" (source/target vocabularies {theirs} and {ours})" if theirs != ours else ""
             raise RnnkitError(f"{f} has other tokenizers than {folders[0]}{sizes}: average epochs of one run")
-    for j in range(1, len(loaded)):
-        twin = next((i for i in range(j) if same_weights(loaded[i].state_dict, loaded[j].state_dict)), None)
+    for j, twin in enumerate(repeats(members)):  # the tokenizers are the same by now
         if twin is not None and warn is not None:
             warn(f"{folders[j]} holds the same weights as {folders[twin]}: it counts once more in the mean")
     for member in members:  # each as translate text loads it, once the folders are compared

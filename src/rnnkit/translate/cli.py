@@ -416,6 +416,12 @@ def _say_terminal_input() -> None:
         click.echo(f"rnnkit: reading sentences from the terminal, one a line; {end} ends", err=True)
 
 
+def _and(paths: tuple[Path, ...]) -> str:
+    """``a, b and c``."""
+    names = [str(p) for p in paths]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _decoding(**given: Any) -> dict[str, Any]:
     """The decoding settings given on the command line (the others stay the first model's)."""
     return {k: v for k, v in given.items() if v is not None}
@@ -436,27 +442,38 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, m
     better joined with translate ensemble.
 
     One model has nothing to average: with --fp16, --fp32, --beam or --mbr/--no-mbr it is copied so
-    changed (float16 weights, other saved decoding), and without them it is refused.
+    changed (float16 weights, other saved decoding), and without them it is refused. One model given
+    more than once (a run folder and its model/, a copy) is one model.
     """
-    from rnnkit.translate.averaging import average_folders
+    from rnnkit.translate.averaging import average_folders, repeats
+    from rnnkit.translate.ensemble import read_members
 
     claim_outputs(
         [Output.whole("--out", out, "translate", "model")], inputs=[_model_input(m) for m in models]
     )
     ctx = click.get_current_context()
     changes = [name for name in ("fp16", "beam", "mbr") if ctx.get_parameter_source(name).name != "DEFAULT"]
-    if len(models) == 1 and not changes:  # it wrote a copy, "averaged 1 model", as if it had done something
-        from rnnkit.translate.ensemble import read_members
-
-        read_members(list(models))[0].check()  # a folder that is no model says so first (RUN/average)
+    members = read_members(list(models))
+    # M M, or M and its run folder, wrote a copy, "averaged 2 models", as if it had done something
+    one = all(twin is not None for twin in repeats(members)[1:])
+    same = "" if len(models) == 1 else f"{_and(models)} are one model (the same weights)"
+    if one:
+        for member in members:  # a folder that is no model says so first (RUN/average)
+            member.check()
+    if one and not changes:  # one model wrote a copy, "averaged 1 model"
         raise RnnkitError(
-            "nothing to average: give two or more model folders (translate train --average-last averages a "
-            "run's last epochs; --fp16 or --beam with one model saves a converted copy)"
+            f"nothing to average: {same + '; ' if same else ''}give two or more model folders (translate "
+            "train --average-last averages a run's last epochs; --fp16 or --beam with one model saves a "
+            "converted copy)"
         )
-    average_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr), warn=_warn)
+    if one and same:
+        click.echo(f"rnnkit: note: {same}: nothing to average", err=True)
+    given = models[:1] if one else models
+    decoding = _decoding(beam=beam, mbr=mbr)
+    average_folders(list(given), out, fp16=fp16, decoding=decoding, warn=_warn, members=members[: len(given)])
     if beam is not None or mbr is not None:  # --beam 1 --mbr, or --beam 1 of a model saved with MBR
         _note_saved_greedy_mbr(out)
-    if len(models) == 1:
+    if one:
         said = {
             "fp16": f"float{16 if fp16 else 32} weights",
             "beam": f"beam {beam}",
