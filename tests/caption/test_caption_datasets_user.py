@@ -207,6 +207,10 @@ def test_a_captions_file_without_images_names_the_picture_folder_beside_it(tmp_p
         # COCO's own layout, the captions in annotations/: no hint at all
         ("coco/annotations/captions_val2014.json", ["coco/train2014", "coco/val2014"], "coco/val2014"),
         ("coco/annotations/captions_train2014.json", ["coco/val2014", "coco/train2014"], "coco/train2014"),
+        # COCO 2017: its folders were not known, beside the file or one level up
+        ("coco/annotations/captions_val2017.json", ["coco/train2017", "coco/val2017"], "coco/val2017"),
+        ("coco/annotations/captions_train2017.json", ["coco/val2017", "coco/train2017"], "coco/train2017"),
+        ("c17/captions_val2017.json", ["c17/train2017", "c17/val2017"], "c17/val2017"),
     ],
 )
 def test_a_coco_file_without_images_names_the_folder_its_name_names(tmp_path, captions, folders, hint):
@@ -221,3 +225,44 @@ def test_a_coco_file_without_images_names_the_folder_its_name_names(tmp_path, ca
     assert str(caught.value) == (
         f"--images (the image folder) is needed for the coco format; did you mean --images {tmp_path / hint}?"
     )
+
+
+def test_a_coco_file_given_from_inside_annotations_names_the_folder_one_level_up(tmp_path, monkeypatch):
+    (tmp_path / "coco" / "val2017").mkdir(parents=True)
+    (tmp_path / "coco" / "annotations").mkdir()
+    (tmp_path / "coco" / "annotations" / "captions_val2017.json").write_text(
+        json.dumps({"images": [], "annotations": []}), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path / "coco" / "annotations")
+    with pytest.raises(RnnkitError, match=r"; did you mean --images \.\./val2017\?$"):
+        load_captions("captions_val2017.json")
+
+
+@pytest.mark.parametrize(
+    ("captions", "folders"),
+    [
+        # a project's images/ beside the folder of a Kaggle captions.txt: not its pictures
+        ("proj/flickr/captions.txt", ["proj/images"]),
+        # from annotations/, only COCO's picture folders one level up
+        ("proj/annotations/captions.txt", ["proj/Images"]),
+        # and COCO's only from annotations/
+        ("coco/json/captions_val2017.json", ["coco/val2017"]),
+    ],
+)
+def test_no_folder_one_level_up_is_named_but_coco_s_from_annotations(tmp_path, captions, folders):
+    """The hint looked one level up for every format and name: proj/flickr/captions.txt with an unrelated
+    proj/images/ gave 'did you mean --images proj/images?'."""
+    from helpers_caption import own_captions
+
+    for folder in folders:
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / captions).parent.mkdir(parents=True, exist_ok=True)
+    if captions.endswith(".json"):
+        (tmp_path / captions).write_text(json.dumps({"images": [], "annotations": []}), encoding="utf-8")
+    else:
+        made, _ = own_captions(tmp_path / "made", 2)
+        (tmp_path / captions).write_bytes(made.read_bytes())
+    with pytest.raises(
+        RnnkitError, match=r"format: give the folder that holds its pictures \(--images DIR\)$"
+    ):
+        load_captions(tmp_path / captions)

@@ -797,19 +797,27 @@ def detect_format(path: str | Path) -> str:
 
 
 # the picture folders of the downloads beside their captions file: Kaggle's Flickr8k (captions.txt and
-# Images/), the official Flickr8k zip (Flicker8k_Dataset/, sic, beside Flickr8k.token.txt), COCO's 2014 zips
-PICTURE_FOLDERS = ("Images", "images", "Flicker8k_Dataset", "Flickr8k_Dataset", "train2014", "val2014")
+# Images/), the official Flickr8k zip (Flicker8k_Dataset/, sic, beside Flickr8k.token.txt), COCO's 2014 and
+# 2017 zips; COCO's own layout puts the captions in annotations/, its picture folders one level up
+COCO_FOLDERS = ("train2014", "val2014", "train2017", "val2017")
+PICTURE_FOLDERS = ("Images", "images", "Flicker8k_Dataset", "Flickr8k_Dataset", *COCO_FOLDERS)
 
 
 def _images_hint(path: Path) -> str:
     """``: did you mean --images DIR?`` when a download's picture folder lies beside the captions file at
     ``path``, else a word on what --images is: the bare 'is needed' left a user of Kaggle's captions.txt,
-    whose Images/ lay beside it, to find the option's meaning in the docs. The folder may lie one level up
-    too (COCO's annotations/captions_val2014.json beside val2014/), and the one the file's name names comes
-    first (captions_val2014.json: val2014/, not train2014/ beside it)."""
-    places = dict.fromkeys((path.parent, path.parent.parent))  # once each: both . for a bare file name
-    found = [place / name for place in places for name in PICTURE_FOLDERS if (place / name).is_dir()]
-    named = [folder for folder in found if folder.name.lower() in path.name.lower()]
+    whose Images/ lay beside it, to find the option's meaning in the docs. A COCO folder may lie one level
+    up from a file in annotations/ (COCO's annotations/captions_val2017.json beside val2017/); nothing
+    else is looked for there (a project's images/ beside the folder of a Flickr8k captions.txt is not its
+    pictures). The one the file's name names comes first (captions_val2014.json: val2014/, not train2014/)."""
+    import os
+
+    folder = path.parent
+    found = [folder / name for name in PICTURE_FOLDERS if (folder / name).is_dir()]
+    if Path(os.path.abspath(folder)).name.lower() == "annotations":
+        up = folder / ".." if folder.name in ("", "..") else folder.parent  # ../val2017 from inside it
+        found += [up / name for name in COCO_FOLDERS if (up / name).is_dir()]
+    named = [place for place in found if place.name.lower() in path.name.lower()]
     if found:
         return f"; did you mean --images {(named or found)[0]}?"
     return ": give the folder that holds its pictures (--images DIR)"
