@@ -13,7 +13,9 @@ every reader of a user's text file (a corpus, a captions file, a settings file).
 from __future__ import annotations
 
 import codecs
+import io
 import os
+import pickletools
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -115,15 +117,77 @@ def weights(head: bytes) -> str | None:
     text is read: "line 1 is not utf-8 text (give its encoding with --encoding)" sent the user after
     encodings), else None: safetensors (its JSON header's length, 8 bytes little-endian, under 4 GiB,
     then ``{``), a ``torch.save`` file (a zip whose first member is ``NAME/data.pkl``) or a pickle
-    (protocol 2 to 5: ``\x80`` and the protocol; a legacy ``torch.save`` file too)."""
+    (:func:`_pickle`; a legacy ``torch.save`` file too). UTF-16 text saved without a mark
+    (:func:`utf16_unmarked`) is text first: Chinese in UTF-16 BE opening with 考 or 者 (U+8003, U+8005)
+    begins ``\x80\x03``, Armenian ր (U+0580) in LE ``\x80\x05``, as a pickle does."""
     if head[4:8] == b"\0\0\0\0" and head[8:9] == b"{":
         return "model weights (safetensors)"
     if head.startswith(b"PK\x03\x04"):  # a zip's first local header: the name's length at 26, the name at 30
         name = head[30 : 30 + int.from_bytes(head[26:28], "little")]
         return "model weights (a torch.save file)" if name.endswith(b"data.pkl") else None
-    if len(head) > 1 and head[0] == 0x80 and 2 <= head[1] <= 5:
+    if _pickle(head) and not utf16_unmarked(head):
         return "a Python pickle"
     return None
+
+
+def weights_cut_short(head: bytes) -> bool:
+    """Whether ``head``, a stream's first bytes as a pipe hands them over (a few at a time), may be model
+    weights that more bytes, up to :data:`MAGIC_BYTES`, would name (:func:`weights`): a zip's first local
+    header before the end of its first member's name (a torch.save file, not 'a zip archive'), or a
+    pickle's first bytes (``\x80`` and a protocol of 2 to 5) short of their STOP."""
+    if len(head) >= MAGIC_BYTES:
+        return False
+    if head.startswith(b"PK\x03\x04"):
+        return len(head) < 30 or len(head) < 30 + int.from_bytes(head[26:28], "little")
+    return head[:1] == b"\x80" and (len(head) < 2 or 2 <= head[1] <= 5)
+
+
+_FRAME = 0x95  # pickle protocol 4's FRAME opcode: the frame's length follows, 8 bytes little-endian
+
+
+def _pickle(head: bytes) -> bool:
+    """Whether ``head`` (a file's first bytes: :data:`MAGIC_BYTES`, or fewer when that is the whole file)
+    starts a pickle of protocol 2 to 5: ``\x80`` and the protocol, then opcodes (:mod:`pickletools`
+    reads them and their arguments; nothing is unpickled) each finding on the stack the items and the
+    MARK it takes, a FRAME's length under 4 GiB (its high bytes NUL, which no text holds), up to the
+    pickle's STOP ``.``; or, a whole :data:`MAGIC_BYTES` read, cut at its end inside an argument. Text
+    that opens with those two bytes (UTF-16 BE 考 U+8003) runs into a byte that is no opcode, an opcode
+    with nothing on the stack to take, or an argument no pickle holds, within a few bytes."""
+    if len(head) < 3 or head[0] != 0x80 or not 2 <= head[1] <= 5:
+        return False
+    stream = io.BytesIO(head)
+    stream.seek(2)
+    depth, marks = 0, []  # the stack's depth, and its depth at each MARK
+    while code := stream.read(1):
+        op = pickletools.code2op.get(code.decode("latin-1"))
+        if op is None:
+            return False
+        at = stream.tell()
+        try:
+            arg = op.arg.reader(stream) if op.arg is not None else None
+        except ValueError:  # cut at the end (read up to it), or an argument that is none (a count < 0)
+            # after an object opened (a dict, a list, a class): weights' first bytes are their names;
+            # a line cut short (a class's module and name: GLOBAL's) is ASCII
+            cut = len(head) >= MAGIC_BYTES and stream.tell() == len(head)
+            line = op.arg.n == pickletools.UP_TO_NEWLINE
+            return cut and (depth > 0 or bool(marks)) and (not line or head[at:].isascii())
+        if code[0] == _FRAME and arg >= 1 << 32:
+            return False
+        before = op.stack_before
+        if pickletools.markobject in before:  # takes the items down to the last MARK, and those under it
+            if not marks:
+                return False
+            depth = marks.pop()
+            before = before[: before.index(pickletools.markobject)]
+        if depth < len(before):
+            return False
+        if op.name == "STOP":
+            return True
+        if op.name == "MARK":
+            marks.append(depth)
+        else:
+            depth += len(op.stack_after) - len(before)
+    return len(head) >= MAGIC_BYTES  # cut at an opcode by MAGIC_BYTES; else a whole file without its STOP
 
 
 def not_text(head: bytes, name: str = "") -> str | None:

@@ -34,6 +34,7 @@ from rnnkit.utils.byte_order import (
     may_become_mark,
     not_text,
     text_encoding,
+    weights_cut_short,
 )
 from rnnkit.utils.errors import RnnkitError
 
@@ -154,9 +155,12 @@ class LineReader:
         text: "line 1 is not utf-8 text (give its encoding)" sent the user after encodings, none of
         which reads it."""
         while (
-            archive(self._start) is None
-            and not_text(self._start) is None
-            and any(m[: len(self._start)] == self._start for m, *_ in (*ARCHIVES, *DOCUMENTS))
+            not_text(self._start) is None
+            and (
+                weights_cut_short(self._start)  # a torch.save zip before its first name: not 'a zip archive'
+                or archive(self._start) is None
+                and any(m[: len(self._start)] == self._start for m, *_ in (*ARCHIVES, *DOCUMENTS))
+            )
         ):
             more = self._read()  # a pipe that handed over part of a magic: the stream is no text anyway
             if not more:
