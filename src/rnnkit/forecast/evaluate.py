@@ -37,13 +37,28 @@ with the size of the values forecast, not with any forecaster's error (naive's, 
 made 1.4e-05 on a sine about 10000 a loss). A model blended all the way to the linear AR is that AR up
 to far less (1.4e-05 there, whose tie is 0.0024; 9e-08 on a sine about 1000), and is said to be it
 (:attr:`Evaluation.is_linear_ar`); a network alone that errs 0.0006 on a line about 930 that the AR fits
-to 1e-11 (tie 0.00022) is not, and loses to it."""
+to 1e-11 (tie 0.00022) is not, and loses to it. The model computes at the level of its training targets
+(:func:`working_level`), not of the test actuals: a line falling through zero in the test part (actuals
+about 640, targets scaled about 6870 give or take 2402) rounds to 8e-4 apart from the AR, so the larger of
+the two levels sizes the tie (:meth:`Evaluation.rounding`)."""
 
 
 def rounding_tie(level: float) -> float:
     """The float32 resolution of values whose mean absolute size is ``level``: :data:`ROUNDING_STEPS`
     steps of float32 ``eps`` times it, in its units; 0 for a level that is not finite (no tie by it)."""
     return ROUNDING_STEPS * float(np.finfo(np.float32).eps) * abs(level) if np.isfinite(level) else 0.0
+
+
+def working_level(mean: np.ndarray, std: np.ndarray, transform: str, last: np.ndarray) -> float:
+    """The level the model computes its scored step at, in the series' units: the target scaler's
+    ``|mean| + std`` at step ``H`` (``mean``, ``std``: ``(H,)``), the size of the float32 values the
+    network turns into a forecast, converted to prices as its outputs are (:func:`to_price`): as is for
+    ``prices`` and ``differences``, times the mean absolute last price ``last`` ``(n,)`` for returns and
+    log-returns. 0 where it is not finite (nothing to size a tie by)."""
+    level = float(abs(np.asarray(mean, dtype=np.float64)[-1]) + abs(np.asarray(std, dtype=np.float64)[-1]))
+    if transform in ("returns", "log-returns"):
+        level *= float(np.mean(np.abs(last))) if len(last) else 0.0
+    return level if np.isfinite(level) else 0.0
 
 
 def against_naive(model: float, naive_value: float, decimals: int = TIE_DECIMALS) -> tuple[str, str]:
@@ -232,14 +247,19 @@ class Evaluation:
     weight_on_network: float = 1.0
     """The linear blend's weight on the network at the scored step (``H``; --linear-blend): 1 for the
     network alone, 0 where the blend gave the linear AR all the weight (:attr:`is_linear_ar`)."""
+    model_level: float = 0.0
+    """The level the model computes at, in the series' units (:func:`working_level`: its target
+    scaler's): its float32 rounding follows it, not the test actuals' (a line through zero); 0 unknown."""
 
     def rounding(self, metric: str = "MAE") -> float:
         """The float32 resolution of the values scored, in ``metric``'s units (:func:`rounding_tie` of
-        the actuals' mean absolute level; a MASE's divides it by the scale, naive's MAE over its MASE):
-        a difference to a baseline below it is a tie. 0 where there is nothing to size it by."""
+        the larger of the actuals' mean absolute level and the model's own, :attr:`model_level`; a
+        MASE's divides it by the scale, naive's MAE over its MASE): a difference to a baseline below it
+        is a tie. 0 where there is nothing to size it by."""
         if not len(self.actual):
             return 0.0
-        tie = rounding_tie(float(np.mean(np.abs(self.actual))))
+        model_level = self.model_level if np.isfinite(self.model_level) else 0.0
+        tie = rounding_tie(max(float(np.mean(np.abs(self.actual))), model_level))
         if metric == "MASE":
             naive_rows = self.rows.get(NAIVE, {})
             mae, mase = naive_rows.get("MAE", np.nan), naive_rows.get("MASE", np.nan)
@@ -430,6 +450,9 @@ def evaluate(
         season_reason=reason,
         horizon=h,
         weight_on_network=scored_step_weight(getattr(forecaster, "info", {}).get("linear_blend")),
+        model_level=working_level(
+            forecaster.out_scaler.mean, forecaster.out_scaler.std, forecaster.transform, last
+        ),
     )
 
 
