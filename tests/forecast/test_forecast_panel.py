@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -209,4 +210,29 @@ def test_resume_with_an_id_column_is_refused_before_the_run_is_touched(tmp_path,
     )
     assert main([*args, "--resume", "--out", str(tmp_path / "new")]) == 2
     assert capsys.readouterr().err.strip().endswith("keeps no checkpoints; train again without --resume")
+    assert main([*args, "--force"]) == 0
+
+
+def test_resume_with_an_id_column_over_an_unfinished_run_advises_force(tmp_path, capsys):
+    """An unfinished run folder (checkpoints, no model) was advised 'train again without --resume', which
+    said 'holds an unfinished run (...): continue it with --resume, or start over with --force': back and
+    forth. The advice is --force wherever a fresh run would be refused."""
+    frame = long_frame()
+    one = write_csv(tmp_path / "one.csv", frame[frame["symbol"] == "AAA"].drop(columns="symbol"))
+    out = tmp_path / "run"
+    assert main(["forecast", "train", "--data", str(one), "--out", str(out), *TINY]) == 0
+    shutil.rmtree(out / "model")  # stopped before its model was saved: its checkpoints wait for --resume
+    assert any((out / "checkpoints").iterdir())
+    path = write_csv(tmp_path / "long.csv", frame)
+    args = ["forecast", "train", "--data", str(path), "--id-column", "symbol", "--out", str(out), *TINY]
+    capsys.readouterr()
+    assert main([*args, "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--resume does not work with --id-column" in err
+    assert err.strip().endswith(
+        "keeps no checkpoints; start afresh with --force in place of --resume (it clears the run), or with "
+        "another --out"
+    )
+    assert main(args) == 2  # without --resume: refused, as the advice said
+    assert "holds an unfinished run" in capsys.readouterr().err
     assert main([*args, "--force"]) == 0

@@ -257,9 +257,11 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
         from rnnkit.utils.errors import RnnkitError
         from rnnkit.utils.runs import start_afresh
 
+        # --force where a fresh run is refused: a finished run, or an unfinished one's checkpoints
+        afresh = start_afresh(out, "train again without --resume", latest_checkpoint(out))
         raise RnnkitError(
             "--resume does not work with --id-column yet: one global model over many series keeps no "
-            f"checkpoints; {start_afresh(out, 'train again without --resume')}"
+            f"checkpoints; {afresh}"
         )
     # --data resolved first: a bundled name is no folder (not even the run folder --out ibm creates)
     run, _ = claim_run(

@@ -184,11 +184,15 @@ def check_no_finished_run(out: Path, newest: Path | None) -> None:
     raise finished_run(out, f"its model saved {when}{trained}", longer)
 
 
-def start_afresh(out: Path, plain: str) -> str:
+def start_afresh(out: Path, plain: str, newest: Path | None = None) -> str:
     """The advice where ``--resume`` cannot continue the run in ``out``: ``plain`` (to train without
-    --resume), unless ``out`` holds a finished run, which a fresh run without --force is refused over
-    (:func:`check_no_finished_run`): "train without --resume" was then refused in turn."""
-    return plain if _saved_model_time(Path(out) / MODEL_SUBFOLDER) is None else AFRESH
+    --resume), unless a fresh run without --force is refused over ``out`` (:func:`claim_run`): it holds
+    a finished run (:func:`check_no_finished_run`) or checkpoints (``newest``: its newest one, as
+    ``claim_run``'s ``newest_checkpoint`` finds it; :func:`check_no_unfinished_run`). "train without
+    --resume" was then refused in turn, and that refusal advised --resume again."""
+    if newest is None and _saved_model_time(Path(out) / MODEL_SUBFOLDER) is None:
+        return plain
+    return AFRESH
 
 
 AFRESH = "start afresh with --force in place of --resume (it clears the run), or with another --out"
