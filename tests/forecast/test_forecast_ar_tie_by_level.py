@@ -25,9 +25,18 @@ from rnnkit.forecast.panel_scores import SeriesScores
 from rnnkit.forecast.windows import Split
 
 
-def _at_level(level: float, model: float, ar: float, naive: float, weight: float = 1.0, same: bool = False):
-    """An evaluation of values about ``level`` with these MAEs; ``same``: the model's forecast is the
-    AR's up to 1e-08 (a blend at weight ``weight``)."""
+def _at_level(
+    level: float,
+    model: float,
+    ar: float,
+    naive: float,
+    weight: float = 1.0,
+    same: bool = False,
+    computed_at: float | None = None,
+):
+    """An evaluation of values about ``level`` with these MAEs, the network computing at
+    ``computed_at`` (its :attr:`model_level`; ``level`` unless given: targets scaled about 0, give or
+    take the level); ``same``: the model's forecast is the AR's up to 1e-08 (a blend at weight ``weight``)."""
     ev = make_evaluation(n=30)
     actual = ev.actual - ev.actual.mean() + level
     ar_forecast = actual + 0.5
@@ -42,6 +51,7 @@ def _at_level(level: float, model: float, ar: float, naive: float, weight: float
             LINEAR: {"MAE": ar, "MASE": ar / naive},
         },
         weight_on_network=weight,
+        model_level=level if computed_at is None else computed_at,
     )
 
 
@@ -62,6 +72,15 @@ def test_the_tie_grows_with_the_values_level_not_with_naives_error():
     assert "beats the model" not in scores.verdict()
     unsized = SeriesScores(rows, {"A": 30, "B": 30}, {f: r["MASE"] for f, r in big.rows.items()})
     assert unsized.beaten_by == [LINEAR]  # no level known: no rounding tie
+
+
+def test_an_offset_of_the_series_hides_no_loss():
+    # review of c5ca3b22: AR(1) noise at 0.1 plus 1e6, the network alone 0.094 against the AR's 0.074
+    # (+26.8%); the network computes at the noise's size (the offset is in its scaler's mean), not 1e6
+    offset = _at_level(1e6, 0.09381, 0.07397, 0.17, computed_at=0.2)
+    assert offset.beaten_by == [LINEAR] and "The linear autoregression beats the model" in offset.verdict()
+    sine = _at_level(1e6, 0.1863, 3.411e-09, 0.3, computed_at=0.4)  # 1e6 + 0.3 sin: 5e7 times worse
+    assert sine.beaten_by == [LINEAR]
 
 
 def test_a_model_the_blend_gave_to_the_ar_is_the_ar():

@@ -54,10 +54,19 @@ def test_the_models_own_level_sizes_the_tie():
 
 def test_working_level_in_the_series_units():
     last = np.array([100.0, 300.0])
-    assert working_level(np.array([-6870.0]), np.array([2402.0]), "prices", last) == 9272.0
-    assert working_level(np.array([0.0, 3.0]), np.array([9.0, 2.0]), "differences", last) == 5.0
-    assert working_level(np.array([0.01]), np.array([0.02]), "returns", last) == pytest.approx(6.0)
-    assert working_level(np.array([np.nan]), np.array([1.0]), "log-returns", last) == 0.0
+    # std plus the forecast's distance from the scaler's mean, in the model's target
+    assert (
+        working_level(np.array([6870.0]), np.array([2402.0]), "prices", last, np.array([870.0, 870.0]))
+        == 8402.0
+    )
+    assert working_level(np.array([0.0, 3.0]), np.array([9.0, 2.0]), "differences", last, last + 5.0) == 4.0
+    returns = working_level(np.array([0.01]), np.array([0.02]), "returns", last, last * 1.03)
+    assert returns == pytest.approx((0.02 + 0.02) * 200.0)
+    assert working_level(np.array([np.nan]), np.array([1.0]), "log-returns", last, last) == 0.0
+    # an offset is in the mean: 1e6 + noise of 0.1 computes at the noise's size
+    assert working_level(
+        np.array([1e6]), np.array([0.1]), "prices", last, np.array([1e6 + 0.1, 1e6 - 0.1])
+    ) == pytest.approx(0.2)
 
 
 TINY = [

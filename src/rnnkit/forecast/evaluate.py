@@ -31,16 +31,17 @@ more (:data:`rnnkit.forecast.panel_scores.POOLED_DECIMALS`)."""
 WIN, TIE, LOSS = "win", "tie", "loss"
 
 ROUNDING_STEPS = 2
-"""A difference to a baseline below this many float32 steps (``eps``, 1.2e-07) of the mean absolute level
-of the actuals scored (:func:`rounding_tie`) is a tie (:func:`baseline_outcome`): float32 rounding grows
-with the size of the values forecast, not with any forecaster's error (naive's, which sized it before,
-made 1.4e-05 on a sine about 10000 a loss). A model blended all the way to the linear AR is that AR up
-to far less (1.4e-05 there, whose tie is 0.0024; 9e-08 on a sine about 1000), and is said to be it
-(:attr:`Evaluation.is_linear_ar`); a network alone that errs 0.0006 on a line about 930 that the AR fits
-to 1e-11 (tie 0.00022) is not, and loses to it. The model computes at the level of its training targets
-(:func:`working_level`), not of the test actuals: a line falling through zero in the test part (actuals
-about 640, targets scaled about 6870 give or take 2402) rounds to 8e-4 apart from the AR, so the larger of
-the two levels sizes the tie (:meth:`Evaluation.rounding`)."""
+"""A difference to a baseline below this many float32 steps (``eps``, 1.2e-07) of the level the network
+computes at (:func:`working_level`, :func:`rounding_tie`) is a tie (:func:`baseline_outcome`): the float32
+resolution of the model's own forecast, which no forecaster's error (naive's sized it first, and made
+1.4e-05 on a sine about 10000 a loss) and no offset of the series says. The network works on scaled
+targets and its outputs are scaled back in float64, so its rounding is ``eps`` times the scaled output's
+size in the series' units (the scaler's ``std`` plus the forecast's distance from its ``mean``), not
+times the series' level: sized by the level (0709051a, c5ca3b22), 1e6 added to a series turned the linear
+AR's real win (+26.8%, MAE 0.094 against 0.074) into a tie. A model blended all the way to the linear AR
+is that AR up to such rounding (1.4e-05 on the sine; 8e-4 on a line falling through zero whose targets
+are scaled about 6870 give or take 2402) and is said to be it (:attr:`Evaluation.is_linear_ar`); a
+network alone that errs 0.0006 on a line about 930 that the AR fits to 1e-11 loses to it."""
 
 
 def rounding_tie(level: float) -> float:
@@ -49,15 +50,30 @@ def rounding_tie(level: float) -> float:
     return ROUNDING_STEPS * float(np.finfo(np.float32).eps) * abs(level) if np.isfinite(level) else 0.0
 
 
-def working_level(mean: np.ndarray, std: np.ndarray, transform: str, last: np.ndarray) -> float:
-    """The level the model computes its scored step at, in the series' units: the target scaler's
-    ``|mean| + std`` at step ``H`` (``mean``, ``std``: ``(H,)``), the size of the float32 values the
-    network turns into a forecast, converted to prices as its outputs are (:func:`to_price`): as is for
-    ``prices`` and ``differences``, times the mean absolute last price ``last`` ``(n,)`` for returns and
-    log-returns. 0 where it is not finite (nothing to size a tie by)."""
-    level = float(abs(np.asarray(mean, dtype=np.float64)[-1]) + abs(np.asarray(std, dtype=np.float64)[-1]))
-    if transform in ("returns", "log-returns"):
-        level *= float(np.mean(np.abs(last))) if len(last) else 0.0
+def working_level(
+    mean: np.ndarray, std: np.ndarray, transform: str, last: np.ndarray, point: np.ndarray
+) -> float:
+    """The size, in the series' units, of the float32 values the network computes its scored step's
+    forecast from: the target scaler's ``std`` at step ``H`` plus the mean distance of the forecast's
+    target (``point`` ``(n,)`` in prices, turned back into the model's target: as is for ``prices``,
+    ``point - last`` for ``differences``, ``point / last - 1`` for returns, the log for log-returns) from
+    the scaler's ``mean`` (``mean``, ``std``: ``(H,)``); times the mean absolute last price ``last``
+    ``(n,)`` for returns and log-returns, whose outputs are scaled back by it (:func:`to_price`). An offset
+    of the series (1e6 + a small signal) is in ``mean`` and adds nothing. 0 where it is not finite."""
+    mu, sd = float(np.asarray(mean, dtype=np.float64)[-1]), float(np.asarray(std, dtype=np.float64)[-1])
+    if not (np.isfinite(mu) and np.isfinite(sd)):
+        return 0.0
+    point, last = np.asarray(point, dtype=np.float64), np.asarray(last, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = {
+            "differences": point - last,
+            "returns": point / last - 1.0,
+            "log-returns": np.log(point / last),
+        }.get(transform, point)
+        apart = np.abs(target - mu)
+        level = abs(sd) + (float(np.mean(apart[np.isfinite(apart)])) if np.isfinite(apart).any() else 0.0)
+        if transform in ("returns", "log-returns"):
+            level *= float(np.mean(np.abs(last))) if len(last) else 0.0
     return level if np.isfinite(level) else 0.0
 
 
@@ -248,18 +264,18 @@ class Evaluation:
     """The linear blend's weight on the network at the scored step (``H``; --linear-blend): 1 for the
     network alone, 0 where the blend gave the linear AR all the weight (:attr:`is_linear_ar`)."""
     model_level: float = 0.0
-    """The level the model computes at, in the series' units (:func:`working_level`: its target
-    scaler's): its float32 rounding follows it, not the test actuals' (a line through zero); 0 unknown."""
+    """The size of the values the model computes at, in the series' units (:func:`working_level`): its
+    float32 rounding follows it, not the test actuals' level (a line through zero, an offset); 0 unknown
+    (no rounding tie)."""
 
     def rounding(self, metric: str = "MAE") -> float:
-        """The float32 resolution of the values scored, in ``metric``'s units (:func:`rounding_tie` of
-        the larger of the actuals' mean absolute level and the model's own, :attr:`model_level`; a
-        MASE's divides it by the scale, naive's MAE over its MASE): a difference to a baseline below it
-        is a tie. 0 where there is nothing to size it by."""
-        if not len(self.actual):
+        """The float32 resolution of the model's forecast, in ``metric``'s units (:func:`rounding_tie` of
+        :attr:`model_level`, the size of what the network computes; a MASE's divides it by the scale,
+        naive's MAE over its MASE): a difference to a baseline below it is a tie. Not the actuals' level:
+        an offset of the series would hide a real loss in it. 0 where there is nothing to size it by."""
+        if not len(self.actual) or not np.isfinite(self.model_level):
             return 0.0
-        model_level = self.model_level if np.isfinite(self.model_level) else 0.0
-        tie = rounding_tie(max(float(np.mean(np.abs(self.actual))), model_level))
+        tie = rounding_tie(self.model_level)
         if metric == "MASE":
             naive_rows = self.rows.get(NAIVE, {})
             mae, mase = naive_rows.get("MAE", np.nan), naive_rows.get("MASE", np.nan)
@@ -451,7 +467,7 @@ def evaluate(
         horizon=h,
         weight_on_network=scored_step_weight(getattr(forecaster, "info", {}).get("linear_blend")),
         model_level=working_level(
-            forecaster.out_scaler.mean, forecaster.out_scaler.std, forecaster.transform, last
+            forecaster.out_scaler.mean, forecaster.out_scaler.std, forecaster.transform, last, point[:, -1]
         ),
     )
 
