@@ -289,3 +289,32 @@ def test_utf8_with_a_few_control_characters_and_nuls_is_not_utf16(kind):
     data.decode("utf-8")
     assert utf16_order(data) is None
     assert utf16_unmarked(data) is None
+
+
+# f8867927 stopped counting every tab, LF and CR byte inside a U+0100-1FFF unit: in Latin-1, CP1252 or CP949 text
+# with a few NULs (C string ends) read as UTF-16, a tab, LF or CR beside an ASCII letter reads as U+09xx, U+0Axx
+# or U+0Dxx, and l1.tsv was 'UTF-16 BE text saved without a byte-order mark'; a unit is let off only when its
+# row (unit >> 8) is a tenth or more of the text, as a Thai or Indic text's is
+LATIN = "café au lait\tnaïve été\nÀ bientôt\tsí señor\n"
+LEGACY_WITH_NULS = {
+    "Latin-1, a NUL ending each line (l1.tsv)": lambda: (
+        b"caf\xe9 au lait\tna\xefve \xe9t\xe9\x00\n\xc0 bient\xf4t\ts\xed se\xf1or\x00\n"
+    ),
+    "Latin-1, a NUL after each LF": lambda: (LATIN * 5).encode("latin-1").replace(b"\n", b"\n\x00"),
+    "CP1252, a NUL after each tab": lambda: "“quoted” – text€\tmore…\nline two\tok\n".encode(
+        "cp1252"
+    ).replace(b"\t", b"\t\x00"),
+    "CP949, a NUL before each tab": lambda: "안녕하세요\t반갑습니다\n저는 학생입니다\t네\n".encode(
+        "cp949"
+    ).replace(b"\t", b"\x00\t"),
+}
+
+
+@pytest.mark.parametrize("kind", list(LEGACY_WITH_NULS))
+def test_legacy_encodings_with_a_few_nuls_are_not_utf16(tmp_path, kind):
+    from rnnkit.utils.byte_order import refuse_no_text, utf16_order, utf16_unmarked
+
+    data = LEGACY_WITH_NULS[kind]()
+    assert utf16_order(data) is None
+    assert utf16_unmarked(data) is None
+    refuse_no_text(data, tmp_path / "l1.tsv", "corpus file", "corpus.tsv")  # under a quarter NUL: not refused

@@ -312,18 +312,31 @@ def _utf16_read_as_utf8(sample: bytes, as_utf8: str, order: str) -> bool:
 _C0 = bytes(range(0x20))
 
 
+SCRIPT_ROW_SHARE = 10  # a U+0100-1FFF row (unit >> 8) a tenth or more of the text: its script is there
+
+
 def _break_bytes(text: str, chars: str) -> int:
     """How many bytes of ``chars`` (``"\\n"`` or ``"\\n\\t\\r"``) the UTF-16 reading ``text`` holds: the
     characters themselves, and halves of others (U+4E0D 不; in text that is no UTF-16, a real line break
-    paired with a letter: U+650A), but not of the letters of U+0100-1FFF, which hold them (Thai ฉ ช ญ
-    U+0E09, U+0E0A, U+0E0D; Devanagari's, Gurmukhi's and Malayalam's blocks U+09xx, U+0Axx, U+0Dxx;
-    Czech č U+010D)."""
+    paired with a letter: U+650A), but not of the letters of U+0100-1FFF whose row (``unit >> 8``) is a
+    tenth or more of ``text``'s characters (:data:`SCRIPT_ROW_SHARE`): that script's text holds them (Thai
+    ฉ ช ญ U+0E09, U+0E0A, U+0E0D; Devanagari's, Gurmukhi's and Malayalam's blocks U+09xx, U+0Axx, U+0Dxx;
+    Czech č U+010D). A few such units are misread bytes: Latin-1, CP1252 or CP949 text with a NUL (a C
+    string's end) read as UTF-16, where a tab, LF or CR beside an ASCII letter reads as U+09xx, U+0Axx or
+    U+0Dxx, was 'UTF-16 BE text saved without a byte-order mark'."""
     found = {ord(c) for c in chars}
+    units = Counter(map(ord, text))
+    rows = Counter()
+    for unit, n in units.items():
+        rows[unit >> 8] += n
     count = 0
-    for unit, n in Counter(map(ord, text)).items():
+    for unit, n in units.items():
         if unit in found:
             count += n
-        elif 0x2000 <= unit <= 0xFFFF:  # below U+0100: ASCII and Latin-1, neither half a tab, LF or CR
+        elif unit <= 0xFFFF and (
+            unit >= 0x2000 or (unit >= 0x100 and rows[unit >> 8] * SCRIPT_ROW_SHARE < len(text))
+        ):
+            # below U+0100: ASCII and Latin-1, neither half a tab, LF or CR
             count += n * (((unit & 0xFF) in found) + ((unit >> 8) in found))
     return count
 
