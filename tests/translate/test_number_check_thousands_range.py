@@ -82,14 +82,47 @@ def test_a_range_with_a_sign_or_a_unit_is_one_range(english, typed, spelled):
 @pytest.mark.parametrize(
     ("english", "read"),
     [
-        ("ID 123,456-789", ["123", "456-789"]),  # a code: read as before ranges in thousands
-        ("Score 2,000-1,000.", ["2", "000-1"]),  # the second end the smaller, no word after: no range
+        # the second end the smaller, no word after: no range, but one number as typed, never read apart
+        # inside a thousands group (were a 2 and a code 000-1: 'does not say 2, 000-1')
+        ("ID 123,456-789", ["123,456-789"]),
+        ("Score 2,000-1,000.", ["2,000-1,000"]),
+        ("The final score was 2,000-1,000.", ["2,000-1,000"]),
+        ("The vote was 1,200-800.", ["1,200-800"]),
+        ("It ended 12,000-9,500.", ["12,000-9,500"]),
+        ("It ended 1,000-1,000.", ["1,000-1,000"]),
         ("It costs $20-10.", ["20-10"]),
     ],
 )
 def test_no_range_where_the_second_end_is_smaller_and_no_word_follows(english, read):
-    assert [n.typed for n in source_numbers(english)] == read
+    numbers = source_numbers(english)
+    assert [n.typed for n in numbers] == read
+    assert all(n.said_in(f"점수는 {n.typed}였다.") for n in numbers)
     assert " to " not in spell_out(english)
+    assert spell_out(english) == english
+
+
+@pytest.mark.parametrize(
+    ("english", "read"),
+    [
+        # a scale after a money range: was 'five to ten dollars million'
+        ("It costs $5-10 million.", ["5-10"]),
+        ("It costs $1-2 billion.", ["1-2"]),
+        # ends grouped apart, the first maybe short for thousands: was 'five to ten thousand dollars'
+        ("It costs $5-10,000.", ["$5-10,000"]),
+        ("It costs 5-10,000 won.", ["5-10,000"]),
+    ],
+)
+def test_no_range_before_a_scale_or_with_ends_grouped_apart(english, read):
+    assert spell_out(english) == english  # kept as typed, as before ranges with a sign
+    assert [n.typed for n in source_numbers(english)] == read
+
+
+def test_ends_grouped_apart_may_still_be_a_range():
+    assert (
+        spell_out("It takes 900-1,200 people.") == "It takes nine hundred to one thousand two hundred people."
+    )
+    assert spell_out("It costs 5-10 million people.") == "It costs five to ten million people."
+    assert spell_out("It costs $5-10 each.") == "It costs five to ten dollars each."
 
 
 def test_a_word_after_still_makes_a_range_of_any_order():

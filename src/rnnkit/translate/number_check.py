@@ -332,6 +332,10 @@ READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a 
     (en.DAY_MONTH, _month_day),
     (en.ORDINAL, _bare(lambda m: _ordinal(int(m.group("num"))))),
     (en.RANGE, _range),
+    (
+        en.THOUSANDS_PAIR,
+        lambda m: SourceNumber(m.group(0), (m.group(0), m.group(0).replace(",", "")), False, as_digits=True),
+    ),
     (en.DECIMAL, _bare(lambda m: _point(m.group("int"), m.group("frac")))),
     (DIGIT_GROUP, lambda m: SourceNumber(m.group(0), (m.group(0),), as_digits=True)),
     (en.CARDINAL, _cardinal),

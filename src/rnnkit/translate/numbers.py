@@ -132,6 +132,9 @@ RANGE_PATTERN = re.compile(
     + ")"
 )
 _WORD_AFTER = re.compile(r"\s+[A-Za-z]")
+# A scale after a money range: "$5-10 million" is five to ten million dollars, not "five to ten dollars
+# million"; kept as typed.
+_SCALE_AFTER = re.compile(r"\s?(?:k|thousand|million|billion|trillion)\b", re.I)
 
 
 def range_end(m: re.Match, end: str) -> int:
@@ -141,22 +144,41 @@ def range_end(m: re.Match, end: str) -> int:
 
 def is_range(m: re.Match) -> bool:
     """Whether a :data:`RANGE_PATTERN` match is a range: a word follows it (10-20 minutes), or its second
-    end is the larger (1,000-2,000.; 2,000-1,000. is a score, 123,456-789 a code)."""
+    end is the larger (1,000-2,000.; 2,000-1,000. is a score, 123,456-789 a code). Never a money range
+    before a scale ($5-10 million: not "five to ten dollars million"), nor ends grouped apart where the
+    first may be short for thousands ($5-10,000: 5,000 to 10,000?); 900-1,200 is a range."""
+    money = m.group("sign") or (m.group("unit") or "").strip() in CURRENCY_SIGNS
+    if money and _SCALE_AFTER.match(m.string, m.end()):
+        return False
+    more = (m.group("gb") or "").count(",")  # 5-10,000: the first end maybe short for 5,000
+    if more and not m.group("ga") and range_end(m, "a") * 1000**more <= range_end(m, "b"):
+        return False
     return _WORD_AFTER.match(m.string, m.end()) is not None or range_end(m, "b") > range_end(m, "a")
 
 
+def is_thousands_pair(m: re.Match) -> bool:
+    """Whether a :data:`RANGE_PATTERN` match that is no range (:func:`is_range`) has an end in thousands
+    (a score 2,000-1,000, a vote 1,200-800, 123,456-789): one number as typed, never read apart inside
+    a thousands group (a 2 and a code 000-1)."""
+    return bool(m.group("ga") or m.group("gb")) and not is_range(m)
+
+
 class _Ranges:
-    """:data:`RANGE_PATTERN`'s matches that are ranges (:func:`is_range`), with ``finditer`` and ``sub``
-    as a compiled pattern has them."""
+    """:data:`RANGE_PATTERN`'s matches that ``keep`` takes, with ``finditer`` and ``sub`` as a compiled
+    pattern has them."""
+
+    def __init__(self, keep: Callable[[re.Match], bool]) -> None:
+        self.keep = keep
 
     def finditer(self, text: str) -> Iterator[re.Match]:
-        return (m for m in RANGE_PATTERN.finditer(text) if is_range(m))
+        return (m for m in RANGE_PATTERN.finditer(text) if self.keep(m))
 
     def sub(self, repl: Callable[[re.Match], str], text: str) -> str:
-        return RANGE_PATTERN.sub(lambda m: repl(m) if is_range(m) else m.group(0), text)
+        return RANGE_PATTERN.sub(lambda m: repl(m) if self.keep(m) else m.group(0), text)
 
 
-RANGE = _Ranges()
+RANGE = _Ranges(is_range)
+THOUSANDS_PAIR = _Ranges(is_thousands_pair)  # no range: kept whole, as typed
 # A month's day, typed as a number or an ordinal: May 5 and June 12th read "May fifth", "June twelfth".
 MONTH_DAY = re.compile(
     r"\b(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?" + _NOT_AFTER, re.I
