@@ -10,7 +10,16 @@ from rnnkit.cli import main
 
 @pytest.mark.parametrize(
     ("given", "shown"),
-    [("Hello.", '"Hello."'), ("I'm tired", '"I\'m tired"'), ('Say "hi"', "'Say \"hi\"'"), ("42", '"42"')],
+    [
+        ("Hello.", '"Hello."'),
+        ("I'm tired", '"I\'m tired"'),
+        ('Say "hi"', "'Say \"hi\"'"),
+        ("42", '"42"'),
+        # a sentence close to a command's name: was "No such command 'Rain.'. Did you mean 'train'?"
+        ("Rain.", '"Rain."'),
+        ("Text!", "'Text!'"),
+        ("Average.", '"Average."'),
+    ],
 )
 def test_a_sentence_for_a_command_shows_translate_text(capsys, given, shown):
     assert main(["translate", given]) == 2
@@ -31,6 +40,7 @@ def test_a_misspelt_command_keeps_clicks_suggestion(capsys):
     [
         ("check_corpus", "check-corpus"),
         ("Train", "train"),
+        ("Average", "average"),
         ("CHECK-CORPUS", "check-corpus"),
         ("avrage", "average"),
     ],
@@ -41,7 +51,7 @@ def test_a_command_typed_with_capitals_or_underscores_is_suggested(capsys, given
     assert capsys.readouterr().err == f"rnnkit: error: No such command {given!r}. Did you mean {meant!r}?\n"
 
 
-@pytest.mark.parametrize("given", ["hello", "good-morning"])
+@pytest.mark.parametrize("given", ["hello", "good-morning", "Next", "Texts"])
 def test_a_lowercase_word_like_no_command_shows_translate_text(capsys, given):
     # a bare "No such command 'hello'." before
     assert main(["translate", given]) == 2

@@ -91,7 +91,8 @@ class _TranslateGroup(click.Group):
     was "No such command 'Hello.'", nothing saying which command translates; so are ``hello`` and
     ``good-morning``. A word close to a command's name keeps click's "Did you mean": ``txt`` (text), and
     ``check_corpus``, ``Train`` or ``CHECK-CORPUS`` too (its case and underscores aside), which were
-    shown ``translate text "check_corpus"``."""
+    shown ``translate text "check_corpus"``. A sentence close to a name (``Rain.``, ``Text!``, ``Next``)
+    is still shown ``translate text``, not "Did you mean 'train'?"."""
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple:
         try:
@@ -103,11 +104,19 @@ class _TranslateGroup(click.Group):
             import difflib
             import shlex
 
-            if difflib.get_close_matches(name, self.commands):  # click's own suggestion
-                raise
-            close = difflib.get_close_matches(name.lower().replace("_", "-"), self.commands, n=1)
-            if close:
-                raise click.UsageError(f"No such command {name!r}. Did you mean {close[0]!r}?", ctx) from None
+            # a command's name mistyped: a word of letters, with '-' or '_', in one case, or a command's
+            # name bar its case and underscores (Train); "Rain.", "Text!" or "Next" is a sentence
+            normal = name.lower().replace("_", "-")
+            if re.fullmatch(r"[A-Za-z_-]+", name) and (
+                re.search(r"[-_]", name) or name.islower() or name.isupper() or normal in self.commands
+            ):
+                if difflib.get_close_matches(name, self.commands):  # click's own suggestion
+                    raise
+                close = difflib.get_close_matches(normal, self.commands, n=1)
+                if close:
+                    raise click.UsageError(
+                        f"No such command {name!r}. Did you mean {close[0]!r}?", ctx
+                    ) from None
 
             shown = shlex.quote(name) if re.search(r'["$`\\!]', name) else f'"{name}"'  # as a shell takes it
             raise click.UsageError(
