@@ -62,3 +62,12 @@ def test_train_says_the_greedy_mbr_it_saves(tiny_corpus, tmp_path, capsys):
     ]
     assert main([*args, "--out", str(tmp_path / "run"), "--beam", "1", "--mbr"]) == 0
     assert capsys.readouterr().err.count(SAVED) == 1
+
+
+def test_train_notes_the_greedy_mbr_only_once_the_input_is_read(tmp_path, capsys):
+    # the note came before 'corpus file not found', and a training that never began
+    for stream in ([], ["--stream"]):
+        args = ["translate", "train", "--corpus", str(tmp_path / "none.tsv"), "--out", str(tmp_path / "run")]
+        assert main([*args, "--beam", "1", "--mbr", *stream]) == 2
+        err = capsys.readouterr().err
+        assert err == f"rnnkit: error: corpus file not found: {tmp_path / 'none.tsv'}\n", stream

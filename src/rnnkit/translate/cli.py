@@ -172,7 +172,6 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
                            newest_checkpoint=latest_checkpoint, writes=writes)  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
-    _note_greedy_mbr(opts.mbr, opts.beam, saved=True)
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
     given_split_seed = kw.pop("split_seed")
     split_seed = kw["seed"] if given_split_seed is None else given_split_seed
@@ -196,6 +195,7 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
 
         stream, found = scan_corpus(corpus, split_seed, val, test, sopts)
         click.echo(found.summary())
+        _note_greedy_mbr(opts.mbr, opts.beam, saved=True)  # once the input is read: training follows
         with hint_on_interrupt(run):
             result, _ = train_streamed(stream, found, opts, sopts, corpus["src_lang"], corpus["tgt_lang"],
                                        model, run, settings, {"data": {"corpus": source, "split": split_cfg}})  # fmt: skip
@@ -213,6 +213,7 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     settings["data as read"] = fingerprint(
         [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
     )
+    _note_greedy_mbr(opts.mbr, opts.beam, saved=True)  # once the input is read: training follows
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=model,
                                   extra_config={"data": data}, run=run, run_settings=settings)  # fmt: skip
