@@ -131,3 +131,39 @@ def test_a_plain_zip_from_a_slow_pipe_is_still_an_archive(tmp_path):
     reader = LineReader(io.BufferedReader(_Slow(buf.getvalue(), 7), 7), source="pairs.zip")
     with pytest.raises(RnnkitError, match="pairs.zip is a zip archive, not text"):
         list(reader.batches(4))
+
+
+# 38388946 let UTF-16 override any pickle: a real pickle holding UTF-16 bytes (its NULs at every other byte, as
+# UTF-16 ASCII's) was no pickle; now UTF-16 overrides only a few opcodes, not a pickle read to its STOP or over
+# PICKLE_SURE bytes of opcodes (the bytes' opcode and length counted)
+UTF16_BYTES = "hello world\n".encode("utf-16-le") * 100
+PICKLES_OF_UTF16 = {
+    "dict, protocol 3": ({"text": UTF16_BYTES}, 3),
+    "dict, protocol 2": ({"text": UTF16_BYTES}, 2),
+    "dict, protocol 4": ({"t": UTF16_BYTES}, 4),
+    "list, protocol 5": ([UTF16_BYTES], 5),
+    "short bytes, protocol 3": ("hello world\n".encode("utf-16-be") * 3, 3),
+}
+
+
+@pytest.mark.parametrize("kind", list(PICKLES_OF_UTF16))
+def test_a_pickle_holding_utf16_bytes_is_still_a_pickle(tmp_path, kind):
+    from rnnkit.utils.byte_order import refuse_no_text
+
+    obj, protocol = PICKLES_OF_UTF16[kind]
+    data = pickle.dumps(obj, protocol=protocol)
+    assert weights(data[:MAGIC_BYTES]) == "a Python pickle"
+    with pytest.raises(RnnkitError, match="texts.pkl is a Python pickle, not text: give a text file"):
+        refuse_no_text(data, tmp_path / "texts.pkl", "corpus file", "corpus.tsv")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"\x80\x02\x95" + bytes(8) + b"}" * 300,  # protocol 4's FRAME after a protocol 2 header
+        b"\x80\x04}\x8e" + (1 << 48).to_bytes(8, "little") + b"x" * 300,  # BINBYTES8 of 256 TiB, cut
+    ],
+    ids=["opcode-newer-than-protocol", "absurd-length"],
+)
+def test_heads_no_pickle_writes_are_not_pickles(head):
+    assert weights(head[:MAGIC_BYTES]) is None

@@ -119,13 +119,16 @@ def weights(head: bytes) -> str | None:
     then ``{``), a ``torch.save`` file (a zip whose first member is ``NAME/data.pkl``) or a pickle
     (:func:`_pickle`; a legacy ``torch.save`` file too). UTF-16 text saved without a mark
     (:func:`utf16_unmarked`) is text first: Chinese in UTF-16 BE opening with 考 or 者 (U+8003, U+8005)
-    begins ``\x80\x03``, Armenian ր (U+0580) in LE ``\x80\x05``, as a pickle does."""
+    begins ``\x80\x03``, Armenian ր (U+0580) in LE ``\x80\x05``, as a pickle does; but only for a few
+    opcodes: a pickle read up to its STOP at its end, or for :data:`PICKLE_SURE` opcodes or more, is one
+    though it hold UTF-16 bytes (``{'text': 'hello'.encode('utf-16-le')}``: its NULs read as UTF-16)."""
     if head[4:8] == b"\0\0\0\0" and head[8:9] == b"{":
         return "model weights (safetensors)"
     if head.startswith(b"PK\x03\x04"):  # a zip's first local header: the name's length at 26, the name at 30
         name = head[30 : 30 + int.from_bytes(head[26:28], "little")]
         return "model weights (a torch.save file)" if name.endswith(b"data.pkl") else None
-    if _pickle(head) and not utf16_unmarked(head):
+    found, sure = _pickle(head)
+    if found and (sure or not utf16_unmarked(head)):
         return "a Python pickle"
     return None
 
@@ -143,25 +146,39 @@ def weights_cut_short(head: bytes) -> bool:
 
 
 _FRAME = 0x95  # pickle protocol 4's FRAME opcode: the frame's length follows, 8 bytes little-endian
+PICKLE_SURE = 4  # opcodes read after the protocol (a cut one counted) that make a pickle one, UTF-16 or not
+# the bytes that give a counted argument's length (pickletools' n for BINUNICODE's 4, SHORT_BINBYTES' 1,
+# BINBYTES8's 8), and the least length no pickle's first bytes declare (a terabyte)
+_LENGTH_BYTES = {
+    pickletools.TAKEN_FROM_ARGUMENT1: 1,
+    pickletools.TAKEN_FROM_ARGUMENT4: 4,
+    pickletools.TAKEN_FROM_ARGUMENT4U: 4,
+    pickletools.TAKEN_FROM_ARGUMENT8U: 8,
+}
+_ABSURD_LENGTH = 1 << 40
 
 
-def _pickle(head: bytes) -> bool:
-    """Whether ``head`` (a file's first bytes: :data:`MAGIC_BYTES`, or fewer when that is the whole file)
-    starts a pickle of protocol 2 to 5: ``\x80`` and the protocol, then opcodes (:mod:`pickletools`
-    reads them and their arguments; nothing is unpickled) each finding on the stack the items and the
-    MARK it takes, a FRAME's length under 4 GiB (its high bytes NUL, which no text holds), up to the
-    pickle's STOP ``.``; or, a whole :data:`MAGIC_BYTES` read, cut at its end inside an argument. Text
+def _pickle(head: bytes) -> tuple[bool, bool]:
+    """``(found, sure)``: whether ``head`` (a file's first bytes: :data:`MAGIC_BYTES`, or fewer when that
+    is the whole file) starts a pickle of protocol 2 to 5: ``\x80`` and the protocol, then opcodes
+    (:mod:`pickletools` reads them and their arguments; nothing is unpickled) each finding on the stack
+    the items and the MARK it takes, a FRAME's length under 4 GiB (its high bytes NUL, which no text
+    holds), up to the pickle's STOP ``.``; or, a whole :data:`MAGIC_BYTES` read, cut at its end inside an
+    argument (whose declared length is under a terabyte); each opcode no newer than the protocol. Text
     that opens with those two bytes (UTF-16 BE 考 U+8003) runs into a byte that is no opcode, an opcode
-    with nothing on the stack to take, or an argument no pickle holds, within a few bytes."""
+    with nothing on the stack to take, or an argument no pickle holds, within a few bytes. ``sure``: it
+    read up to the STOP ending the file, or :data:`PICKLE_SURE` opcodes or more (a cut one counted),
+    which UTF-16 text does not: a line argument not printable ASCII (a UNICODE opcode's in UTF-16 CJK)
+    is no pickle's of protocols 2 to 5, which write lines only for GLOBAL's module and name."""
     if len(head) < 3 or head[0] != 0x80 or not 2 <= head[1] <= 5:
-        return False
+        return False, False
     stream = io.BytesIO(head)
     stream.seek(2)
-    depth, marks = 0, []  # the stack's depth, and its depth at each MARK
+    depth, marks, read = 0, [], 0  # the stack's depth, its depth at each MARK, the opcodes read
     while code := stream.read(1):
         op = pickletools.code2op.get(code.decode("latin-1"))
-        if op is None:
-            return False
+        if op is None or op.proto > head[1]:
+            return False, False
         at = stream.tell()
         try:
             arg = op.arg.reader(stream) if op.arg is not None else None
@@ -170,24 +187,38 @@ def _pickle(head: bytes) -> bool:
             # a line cut short (a class's module and name: GLOBAL's) is ASCII
             cut = len(head) >= MAGIC_BYTES and stream.tell() == len(head)
             line = op.arg.n == pickletools.UP_TO_NEWLINE
-            return cut and (depth > 0 or bool(marks)) and (not line or head[at:].isascii())
+            size = _LENGTH_BYTES.get(op.arg.n, 0)
+            signed = op.arg.n == pickletools.TAKEN_FROM_ARGUMENT4  # LONG4's, BINSTRING's
+            declared = (
+                int.from_bytes(head[at : at + size], "little", signed=signed) if at + size <= len(head) else 0
+            )
+            found = cut and (depth > 0 or bool(marks)) and (not line or head[at:].isascii())
+            found = found and 0 <= declared < _ABSURD_LENGTH
+            return found, found and read + 1 >= PICKLE_SURE
         if code[0] == _FRAME and arg >= 1 << 32:
-            return False
+            return False, False
+        if op.arg is not None and op.arg.n == pickletools.UP_TO_NEWLINE:
+            # protocols 2-5 write lines only for a class's module and name (GLOBAL), in printable ASCII
+            line = head[at : stream.tell()].decode("latin-1").replace("\n", "")  # GLOBAL's: two lines
+            if not (line.isascii() and line.isprintable()):
+                return False, False
+        read += 1
         before = op.stack_before
         if pickletools.markobject in before:  # takes the items down to the last MARK, and those under it
             if not marks:
-                return False
+                return False, False
             depth = marks.pop()
             before = before[: before.index(pickletools.markobject)]
         if depth < len(before):
-            return False
-        if op.name == "STOP":
-            return True
+            return False, False
+        if op.name == "STOP":  # sure at the file's end (a whole pickle) or after a few opcodes
+            return True, stream.tell() == len(head) or read >= PICKLE_SURE
         if op.name == "MARK":
             marks.append(depth)
         else:
             depth += len(op.stack_after) - len(before)
-    return len(head) >= MAGIC_BYTES  # cut at an opcode by MAGIC_BYTES; else a whole file without its STOP
+    found = len(head) >= MAGIC_BYTES  # cut at an opcode by MAGIC_BYTES; else a whole file without its STOP
+    return found, found
 
 
 def not_text(head: bytes, name: str = "") -> str | None:
