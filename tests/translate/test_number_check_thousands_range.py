@@ -127,3 +127,21 @@ def test_ends_grouped_apart_may_still_be_a_range():
 
 def test_a_word_after_still_makes_a_range_of_any_order():
     assert [n.typed for n in source_numbers("Score 2,000-1,000 points.")] == ["2,000-1,000"]
+
+
+def test_a_range_to_thousands_without_money_is_a_range():
+    # review of e21996e3: 1-5,000 people, kept as typed (the first end maybe short for thousands), said
+    # 1~5,000명 or 1에서 5,000명, was warned of as missing a number: its dash may be written ~ or 에서
+    from rnnkit.translate.number_check import source_numbers as read
+
+    assert read("1-5,000 people came.")[0].said_in("1~5,000명이 왔다.")
+    assert read("1-5,000 people came.")[0].said_in("1에서 5,000명이 왔다.")
+    assert read("The vote was 1,200-800.")[0].said_in("투표는 1,200~800이었어요.")
+    assert not read("1-5,000 people came.")[0].said_in("5,000명이 왔다.")
+    assert read("Between 1-1,000 items.")[0].said_in("1~1,000개 사이.")
+    assert read("about 10-20,000 people")[0].said_in("약 10~20,000명")
+
+
+def test_a_money_range_before_an_abbreviated_scale_is_kept_as_typed():
+    for scale in ("bn", "mn", "M", "B", "hundred", "crore"):
+        assert "dollars " + scale not in spell_out(f"It costs $5-10 {scale}.")

@@ -334,7 +334,7 @@ READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a 
     (en.RANGE, _range),
     (
         en.THOUSANDS_PAIR,
-        lambda m: SourceNumber(m.group(0), (m.group(0), m.group(0).replace(",", "")), False, as_digits=True),
+        lambda m: SourceNumber(m.group(0), en.pair_readings(m.group(0)), False, as_digits=True),
     ),
     (en.DECIMAL, _bare(lambda m: _point(m.group("int"), m.group("frac")))),
     (DIGIT_GROUP, lambda m: SourceNumber(m.group(0), (m.group(0),), as_digits=True)),

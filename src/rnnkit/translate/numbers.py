@@ -134,7 +134,9 @@ RANGE_PATTERN = re.compile(
 _WORD_AFTER = re.compile(r"\s+[A-Za-z]")
 # A scale after a money range: "$5-10 million" is five to ten million dollars, not "five to ten dollars
 # million"; kept as typed.
-_SCALE_AFTER = re.compile(r"\s?(?:k|thousand|million|billion|trillion)\b", re.I)
+_SCALE_AFTER = re.compile(
+    r"\s?(?:k|hundred|thousand|m|mn|mln|million|b|bn|billion|tn|trillion|lakh|crore)\b", re.I
+)
 
 
 def range_end(m: re.Match, end: str) -> int:
@@ -146,7 +148,8 @@ def is_range(m: re.Match) -> bool:
     """Whether a :data:`RANGE_PATTERN` match is a range: a word follows it (10-20 minutes), or its second
     end is the larger (1,000-2,000.; 2,000-1,000. is a score, 123,456-789 a code). Never a money range
     before a scale ($5-10 million: not "five to ten dollars million"), nor ends grouped apart where the
-    first may be short for thousands ($5-10,000: 5,000 to 10,000?); 900-1,200 is a range."""
+    first may be short for thousands ($5-10,000: 5,000 to 10,000?; 1-5,000 people, kept as typed and
+    checked as typed, with a tilde or 에서 for its dash, :func:`pair_readings`); 900-1,200 is a range."""
     money = m.group("sign") or (m.group("unit") or "").strip() in CURRENCY_SIGNS
     if money and _SCALE_AFTER.match(m.string, m.end()):
         return False
@@ -154,6 +157,21 @@ def is_range(m: re.Match) -> bool:
     if more and not m.group("ga") and range_end(m, "a") * 1000**more <= range_end(m, "b"):
         return False
     return _WORD_AFTER.match(m.string, m.end()) is not None or range_end(m, "b") > range_end(m, "a")
+
+
+def pair_readings(typed: str) -> tuple[str, ...]:
+    """How a Korean translation may write a pair kept as typed (1-5,000, a score 2,000-1,000): as typed,
+    without its commas, and each with its dash written ~, 에서 or as typed ('1~5,000명', '1에서 5,000명'
+    were warned of as not saying 1-5,000)."""
+    out: list[str] = []
+    for text in (typed, typed.replace(",", "")):
+        parts = re.split(r"(\s*[-\u2013\u2212]\s*)", text, maxsplit=1)
+        a, b = (parts[0], parts[2]) if len(parts) == 3 else (text, "")
+        for sep in (None, "~", "에서", "에서 ") if b else (None,):
+            form = text if sep is None else a + sep + b
+            if form not in out:
+                out.append(form)
+    return tuple(out)
 
 
 def is_thousands_pair(m: re.Match) -> bool:
